@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace GithubSts.Exchange.Identity;
+
+/// <summary>
+/// A caller's OIDC token after signature, issuer, structure and time checks passed.
+/// The audience is carried but not yet judged: which audience is acceptable depends on the trust policy.
+/// </summary>
+public sealed class ValidatedIdentity
+{
+    public required string Issuer { get; init; }
+
+    public required string Subject { get; init; }
+
+    /// <summary>The token's <c>aud</c>, normalised to a non-empty list of non-empty strings.</summary>
+    public required IReadOnlyList<string> Audiences { get; init; }
+
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>The <c>jti</c> claim when present.</summary>
+    public string? TokenId { get; init; }
+
+    /// <summary>Hex SHA-256 of the raw token: a replay key when there is no <c>jti</c>, and safe to log.</summary>
+    public required string TokenHash { get; init; }
+
+    /// <summary>The verified payload (a JSON object without duplicate members at any depth).</summary>
+    public required JsonElement Claims { get; init; }
+
+    /// <summary>
+    /// Finds a claim by exact top-level name first, then by dotted path into nested objects
+    /// (<c>"kubernetes.io.namespace"</c> reaches <c>{"kubernetes.io":{"namespace":…}}</c> via the exact-name rule at each level).
+    /// </summary>
+    public bool TryGetClaim(string name, out JsonElement value) => ClaimPath.TryResolve(Claims, name, out value);
+}
