@@ -7,6 +7,9 @@ public enum TokenRejectionReason
     TooLarge,
     UnsupportedAlgorithm,
     ForbiddenHeader,
+
+    /// <summary>The <c>typ</c> header is not <c>JWT</c> (for example an <c>at+jwt</c> access token).</summary>
+    UnsupportedTokenType,
     DuplicateMember,
     InvalidClaim,
     IssuerNotAllowed,

@@ -1,0 +1,30 @@
+# GithubSts — see README.md. `make demo` runs the service; `make test` runs every test tier.
+DOTNET ?= dotnet
+CONFIGURATION ?= Release
+
+.PHONY: demo run build test lint format publish clean
+
+demo: ## Start the service against the bundled GitHub simulator and OIDC issuer, exchange once, get denied once
+	$(DOTNET) run --project tests/GithubSts.Demo -c $(CONFIGURATION) --
+
+run: ## Like demo, but keep everything running and print a curl command to try
+	$(DOTNET) run --project tests/GithubSts.Demo -c $(CONFIGURATION) -- --serve
+
+build:
+	$(DOTNET) build GithubSts.sln -c $(CONFIGURATION)
+
+test: ## Install what the tests need, check formatting, run all tests
+	bash tests/run-tests.sh
+
+lint:
+	$(DOTNET) format GithubSts.sln --verify-no-changes
+
+format:
+	$(DOTNET) format GithubSts.sln
+
+publish: ## Self-contained-free Release build of the github-sts executable into ./out
+	$(DOTNET) publish src/Operator -c Release -o out
+
+clean:
+	$(DOTNET) clean GithubSts.sln
+	rm -rf out

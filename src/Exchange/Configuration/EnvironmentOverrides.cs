@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace GithubSts.Exchange.Configuration;
+
+/// <summary>
+/// Applies <c>GITHUBSTS_*</c> environment variables over the file settings. Unknown <c>GITHUBSTS_*</c> names are
+/// errors, so a typo cannot silently leave a default in place.
+/// </summary>
+internal static class EnvironmentOverrides
+{
+    public const string Prefix = "GITHUBSTS_";
+    public const string ConfigPathVariable = "GITHUBSTS_CONFIG";
+
+    private const string AppIdVariable = "GITHUBSTS_GITHUB_APP_ID";
+    private const string AppNameVariable = "GITHUBSTS_GITHUB_APP_NAME";
+
+    private static readonly Dictionary<string, Action<GithubStsSettings, string, string>> StsSetters = new(StringComparer.Ordinal)
+    {
+        ["GITHUBSTS_STS_IDENTIFIER"] = (s, _, v) => s.Sts.Identifier = v,
+        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = (s, _, v) => s.Sts.AllowedIssuers = SplitList(v),
+        ["GITHUBSTS_STS_CLOCK_SKEW_SECONDS"] = (s, n, v) => s.Sts.ClockSkewSeconds = (int)ParseInteger(n, v),
+        ["GITHUBSTS_STS_MAX_TOKEN_LIFETIME_SECONDS"] = (s, n, v) => s.Sts.MaxTokenLifetimeSeconds = ParseInteger(n, v),
+        ["GITHUBSTS_STS_ALLOW_PRIVATE_NETWORK_ADDRESSES"] = (s, n, v) => s.Sts.AllowPrivateNetworkAddresses = ParseBoolean(n, v),
+        ["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = (s, n, v) => s.Policies.CacheTtlSeconds = (int)ParseInteger(n, v),
+    };
+
+    private static readonly Dictionary<string, Action<AppSettings, string, string>> AppSetters = new(StringComparer.Ordinal)
+    {
+        [AppIdVariable] = (a, n, v) => a.AppId = ParseInteger(n, v),
+        ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = (a, _, v) => a.PrivateKey = v,
+        ["GITHUBSTS_GITHUB_API_URL"] = (a, _, v) => a.ApiUrl = v,
+        ["GITHUBSTS_GITHUB_POLICY_PATH"] = (a, _, v) => a.PolicyPath = v,
+        ["GITHUBSTS_GITHUB_ORG_POLICY_REPO"] = (a, _, v) => a.OrgPolicyRepo = v,
+    };
+
+    public static void Apply(GithubStsSettings settings, IReadOnlyDictionary<string, string> environment)
+    {
+        var appVariables = new List<KeyValuePair<string, string>>();
+        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal) || name is ConfigPathVariable or AppNameVariable)
+            {
+                continue;
+            }
+
+            if (StsSetters.TryGetValue(name, out var setSts))
+            {
+                setSts(settings, name, value);
+            }
+            else if (AppSetters.ContainsKey(name))
+            {
+                appVariables.Add(new(name, value));
+            }
+            else
+            {
+                throw new ConfigurationException(name, "unknown GITHUBSTS_ environment variable");
+            }
+        }
+
+        if (appVariables.Count > 0)
+        {
+            ApplyAppVariables(settings, environment, appVariables);
+        }
+    }
+
+    /// <summary>
+    /// The one-app shortcut: the variables describe the app named by <c>GITHUBSTS_GITHUB_APP_NAME</c> (default
+    /// <c>default</c>), overriding it when the file declares it and adding it otherwise.
+    /// </summary>
+    private static void ApplyAppVariables(
+        GithubStsSettings settings, IReadOnlyDictionary<string, string> environment, List<KeyValuePair<string, string>> variables)
+    {
+        var name = environment.GetValueOrDefault(AppNameVariable) is { Length: > 0 } n ? n : "default";
+        var app = settings.Apps.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal));
+        if (app is null)
+        {
+            app = new AppSettings { Name = name };
+            settings.Apps.Add(app);
+        }
+
+        foreach (var (variable, value) in variables)
+        {
+            AppSetters[variable](app, variable, value);
+        }
+    }
+
+    private static List<string> SplitList(string value) =>
+        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static long ParseInteger(string name, string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : throw new ConfigurationException(name, "must be a non-negative integer");
+
+    private static bool ParseBoolean(string name, string value) => value switch
+    {
+        "true" or "1" => true,
+        "false" or "0" => false,
+        _ => throw new ConfigurationException(name, "must be true or false"),
+    };
+}

@@ -1,0 +1,17 @@
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.Identity;
+
+namespace GithubSts.Exchange.Configuration;
+
+/// <summary>Validated, immutable configuration the service runs on.</summary>
+public sealed class GithubStsOptions
+{
+    /// <summary>The default audience (octo-sts <c>STS_DOMAIN</c>, sts-cat <c>STS_CAT_IDENTIFIER</c>).</summary>
+    public required string Identifier { get; init; }
+
+    public required OidcValidationOptions Oidc { get; init; }
+
+    public required IReadOnlyList<GitHubAppRuntime> Apps { get; init; }
+
+    public required TimeSpan PolicyCacheTtl { get; init; }
+}

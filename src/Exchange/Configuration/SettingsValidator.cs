@@ -1,0 +1,180 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.GitHub;
+using GithubSts.Exchange.Identity;
+using GithubSts.Exchange.Requests;
+
+namespace GithubSts.Exchange.Configuration;
+
+/// <summary>Turns settings into validated options; every failure names its setting.</summary>
+internal static class SettingsValidator
+{
+    private const int MaxClockSkewSeconds = 300;
+    private const int MaxCacheTtlSeconds = 3600;
+    private const long MaxLifetimeSeconds = 7 * 24 * 3600;
+    private const string DefaultApiUrl = "https://api.github.com/";
+    private const string DefaultOrgPolicyRepo = ".github";
+
+    public static GithubStsOptions Validate(GithubStsSettings settings)
+    {
+        var sts = settings.Sts;
+        var identifier = ValidateIdentifier(sts.Identifier);
+        var issuers = ValidateIssuers(sts.AllowedIssuers);
+
+        if (sts.ClockSkewSeconds is < 0 or > MaxClockSkewSeconds)
+        {
+            throw new ConfigurationException("sts.clockSkewSeconds", $"must be between 0 and {MaxClockSkewSeconds}");
+        }
+
+        var lifetimes = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var (issuer, seconds) in sts.IssuerMaxTokenLifetimeSeconds)
+        {
+            lifetimes[issuer] = ValidateLifetime($"sts.issuerMaxTokenLifetimeSeconds[{issuer}]", seconds);
+        }
+
+        if (settings.Policies.CacheTtlSeconds is < 0 or > MaxCacheTtlSeconds)
+        {
+            throw new ConfigurationException("policies.cacheTtlSeconds", $"must be between 0 and {MaxCacheTtlSeconds}");
+        }
+
+        return new GithubStsOptions
+        {
+            Identifier = identifier,
+            Oidc = new OidcValidationOptions
+            {
+                AllowedIssuers = issuers,
+                ClockSkew = TimeSpan.FromSeconds(sts.ClockSkewSeconds),
+                MaxTokenLifetime = ValidateLifetime("sts.maxTokenLifetimeSeconds", sts.MaxTokenLifetimeSeconds),
+                IssuerMaxTokenLifetime = lifetimes.ToFrozenDictionary(StringComparer.Ordinal),
+                AllowPrivateNetworkAddresses = sts.AllowPrivateNetworkAddresses,
+            },
+            Apps = ValidateApps(settings.Apps),
+            PolicyCacheTtl = TimeSpan.FromSeconds(settings.Policies.CacheTtlSeconds),
+        };
+    }
+
+    private static string ValidateIdentifier(string? identifier)
+    {
+        const string Setting = "sts.identifier";
+        if (string.IsNullOrEmpty(identifier))
+        {
+            throw new ConfigurationException(
+                Setting, "is required: the audience callers request for this service (e.g. sts.example.com); env GITHUBSTS_STS_IDENTIFIER");
+        }
+
+        if (identifier.Length > 255 || identifier.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new ConfigurationException(Setting, "must be at most 255 characters without whitespace or control characters");
+        }
+
+        return identifier;
+    }
+
+    private static List<string> ValidateIssuers(List<string> issuers)
+    {
+        for (var i = 0; i < issuers.Count; i++)
+        {
+            if (!IssuerUrl.IsAcceptable(issuers[i], explicitlyListed: true, out var reason))
+            {
+                throw new ConfigurationException($"sts.allowedIssuers[{i}]", $"'{issuers[i]}' is not an acceptable issuer URL: {reason}");
+            }
+        }
+
+        return [.. issuers.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static TimeSpan ValidateLifetime(string setting, long seconds) =>
+        seconds is > 0 and <= MaxLifetimeSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ConfigurationException(setting, $"must be between 1 and {MaxLifetimeSeconds} seconds");
+
+    private static List<GitHubAppRuntime> ValidateApps(List<AppSettings> apps)
+    {
+        if (apps.Count == 0)
+        {
+            throw new ConfigurationException(
+                "apps", "at least one GitHub App is required (or set GITHUBSTS_GITHUB_APP_ID and GITHUBSTS_GITHUB_APP_PRIVATE_KEY)");
+        }
+
+        var result = new List<GitHubAppRuntime>(apps.Count);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < apps.Count; i++)
+        {
+            var app = ValidateApp($"apps[{i}]", apps[i]);
+            if (!names.Add(app.Name))
+            {
+                throw new ConfigurationException($"apps[{i}].name", $"'{app.Name}' is used by more than one app");
+            }
+
+            result.Add(app);
+        }
+
+        return result;
+    }
+
+    private static GitHubAppRuntime ValidateApp(string prefix, AppSettings app)
+    {
+        var name = app.Name ?? string.Empty;
+        if (!NameGrammar.IsIdentity(name))
+        {
+            throw new ConfigurationException($"{prefix}.name", "is required: letters, digits, '.', '_' or '-' (at most 100)");
+        }
+
+        if (app.AppId <= 0)
+        {
+            throw new ConfigurationException($"{prefix}.appId", "is required and must be a positive integer");
+        }
+
+        if (string.IsNullOrEmpty(app.PrivateKey))
+        {
+            throw new ConfigurationException($"{prefix}.privateKey", "is required: PEM text or the path of a PEM file");
+        }
+
+        RSA key;
+        try
+        {
+            key = PrivateKeyLoader.Load(app.PrivateKey);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"{prefix}.privateKey", e.Message, e);
+        }
+
+        var policyPath = app.PolicyPath ?? PolicyPathTemplate.PyGithubStsLayout;
+        if (!PolicyPathTemplate.TryCreate(policyPath, out var template, out var problem))
+        {
+            throw new ConfigurationException($"{prefix}.policyPath", problem);
+        }
+
+        var orgPolicyRepo = app.OrgPolicyRepo ?? DefaultOrgPolicyRepo;
+        if (!NameGrammar.IsRepository(orgPolicyRepo))
+        {
+            throw new ConfigurationException($"{prefix}.orgPolicyRepo", "must be a repository name");
+        }
+
+        return new GitHubAppRuntime
+        {
+            Credentials = new GitHubAppCredentials(name, app.AppId, key, ValidateApiUrl($"{prefix}.apiUrl", app.ApiUrl ?? DefaultApiUrl)),
+            PolicyPath = template,
+            OrgPolicyRepository = orgPolicyRepo,
+        };
+    }
+
+    private static Uri ValidateApiUrl(string setting, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            throw new ConfigurationException(setting, "must be an absolute URL without query, fragment or credentials");
+        }
+
+        // Plain http only to a loopback host (a local simulator); GitHub and GHES are https.
+        if (!(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+        {
+            throw new ConfigurationException(setting, "must use https (http is accepted only for a loopback host)");
+        }
+
+        return uri;
+    }
+}

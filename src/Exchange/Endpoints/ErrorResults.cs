@@ -1,0 +1,64 @@
+using System.Globalization;
+using GithubSts.Exchange.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GithubSts.Exchange.Endpoints;
+
+/// <summary>Writes failures as <c>{"error","error_description","request_id"}</c> with the right status and headers.</summary>
+internal static class ErrorResults
+{
+    /// <summary>The bearer-header APIs (<c>/sts/exchange</c>, JSON <c>/token</c>).</summary>
+    public static IResult ForBearerApi(ExchangeException e, HttpContext http)
+    {
+        var (status, code) = e.Kind switch
+        {
+            ExchangeErrorKind.InvalidRequest => (StatusCodes.Status400BadRequest, "invalid_request"),
+            ExchangeErrorKind.InvalidScope => (StatusCodes.Status400BadRequest, "invalid_scope"),
+            ExchangeErrorKind.InvalidTarget => (StatusCodes.Status400BadRequest, "invalid_target"),
+            ExchangeErrorKind.InvalidToken => (StatusCodes.Status401Unauthorized, "invalid_token"),
+            ExchangeErrorKind.AccessDenied => (StatusCodes.Status403Forbidden, "access_denied"),
+            ExchangeErrorKind.RateLimited => (StatusCodes.Status429TooManyRequests, "rate_limited"),
+            ExchangeErrorKind.GitHubError => (StatusCodes.Status502BadGateway, "upstream_error"),
+            _ => (StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable"),
+        };
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        }
+
+        return Write(e, http, status, code);
+    }
+
+    /// <summary>The RFC 8693 form API: token and policy failures are <c>invalid_request</c> (RFC 8693 §2.2.2).</summary>
+    public static IResult ForTokenExchange(ExchangeException e, HttpContext http)
+    {
+        var (status, code) = e.Kind switch
+        {
+            ExchangeErrorKind.InvalidRequest or ExchangeErrorKind.InvalidToken or ExchangeErrorKind.AccessDenied
+                => (StatusCodes.Status400BadRequest, "invalid_request"),
+            ExchangeErrorKind.InvalidScope => (StatusCodes.Status400BadRequest, "invalid_scope"),
+            ExchangeErrorKind.InvalidTarget => (StatusCodes.Status400BadRequest, "invalid_target"),
+            ExchangeErrorKind.RateLimited => (StatusCodes.Status429TooManyRequests, "temporarily_unavailable"),
+            ExchangeErrorKind.GitHubError => (StatusCodes.Status502BadGateway, "server_error"),
+            _ => (StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable"),
+        };
+        return Write(e, http, status, code);
+    }
+
+    public static IResult UnsupportedGrantType(HttpContext http) => TypedResults.Json(
+        new ErrorResponse("unsupported_grant_type", "grant_type must be urn:ietf:params:oauth:grant-type:token-exchange", http.TraceIdentifier),
+        EndpointJsonContext.Default.ErrorResponse,
+        statusCode: StatusCodes.Status400BadRequest);
+
+    private static JsonHttpResult<ErrorResponse> Write(ExchangeException e, HttpContext http, int status, string code)
+    {
+        if (e.RetryAfter is { } retryAfter)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return TypedResults.Json(
+            new ErrorResponse(code, e.PublicDescription, http.TraceIdentifier), EndpointJsonContext.Default.ErrorResponse, statusCode: status);
+    }
+}

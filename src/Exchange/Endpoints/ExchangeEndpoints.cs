@@ -1,0 +1,113 @@
+using GithubSts.Exchange.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace GithubSts.Exchange.Endpoints;
+
+/// <summary>
+/// <c>GET|POST /sts/exchange</c> (octo-sts / py-github-sts shape) and <c>POST /token</c> (sts-cat JSON shape and RFC 8693 form).
+/// </summary>
+public static class ExchangeEndpoints
+{
+    public static IEndpointRouteBuilder MapGithubStsExchange(this IEndpointRouteBuilder routes)
+    {
+        var sts = routes.MapGroup("/sts");
+        sts.MapMethods("/exchange", [HttpMethods.Get, HttpMethods.Post], ExchangeAsync);
+
+        routes.MapPost("/token", TokenAsync);
+        routes.MapMethods("/token", [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch], MethodNotAllowed);
+        return routes;
+    }
+
+    private static async Task<IResult> ExchangeAsync(HttpContext http, ExchangePipeline pipeline)
+    {
+        try
+        {
+            var parameters = new ExchangeParameters();
+            parameters.SetFrom(name => http.Request.Query[name]);
+            if (HttpMethods.IsPost(http.Request.Method))
+            {
+                await ReadBodyParametersAsync(http.Request, parameters, http.RequestAborted);
+            }
+
+            return await RunBearerExchangeAsync(http, pipeline, parameters, "sts_exchange");
+        }
+        catch (ExchangeException e)
+        {
+            return ErrorResults.ForBearerApi(e, http);
+        }
+    }
+
+    private static async Task<IResult> TokenAsync(HttpContext http, ExchangePipeline pipeline, TimeProvider time)
+    {
+        if (http.Request.HasFormContentType)
+        {
+            return await TokenExchangeEndpoint.HandleAsync(http, pipeline, time);
+        }
+
+        try
+        {
+            if (!http.Request.HasJsonContentType())
+            {
+                throw RequestErrors.UnsupportedContentType();
+            }
+
+            var parameters = new ExchangeParameters();
+            await StrictJsonBody.ReadAsync(http.Request, parameters, http.RequestAborted);
+            return await RunBearerExchangeAsync(http, pipeline, parameters, "token_json");
+        }
+        catch (ExchangeException e)
+        {
+            return ErrorResults.ForBearerApi(e, http);
+        }
+    }
+
+    private static async Task ReadBodyParametersAsync(HttpRequest request, ExchangeParameters parameters, CancellationToken cancellationToken)
+    {
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            parameters.SetFrom(name => form[name]);
+        }
+        else if (request.HasJsonContentType())
+        {
+            await StrictJsonBody.ReadAsync(request, parameters, cancellationToken);
+        }
+        else if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            throw RequestErrors.UnsupportedContentType();
+        }
+    }
+
+    private static async Task<IResult> RunBearerExchangeAsync(HttpContext http, ExchangePipeline pipeline, ExchangeParameters parameters, string endpoint)
+    {
+        var token = BearerToken.Read(http.Request);
+        var result = await pipeline.ExecuteAsync(
+            new ExchangeRequest
+            {
+                Scope = parameters.Scope,
+                Identity = parameters.Identity,
+                App = parameters.App,
+                SubjectToken = token,
+                RequestId = http.TraceIdentifier,
+                Endpoint = endpoint,
+            },
+            http.RequestAborted);
+        return TypedResults.Json(
+            new ExchangeResponse(
+                result.Token, result.ExpiresAt, result.Permissions, result.Repositories, result.RepositorySelection,
+                result.Scope, result.Identity, result.App),
+            EndpointJsonContext.Default.ExchangeResponse);
+    }
+
+    private static JsonHttpResult<ErrorResponse> MethodNotAllowed(HttpContext http)
+    {
+        http.Response.Headers.Allow = HttpMethods.Post;
+        return TypedResults.Json(
+            new ErrorResponse("invalid_request", "use POST", http.TraceIdentifier),
+            EndpointJsonContext.Default.ErrorResponse,
+            statusCode: StatusCodes.Status405MethodNotAllowed);
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GithubSts.Exchange.Endpoints;
+
+/// <summary>
+/// Headers every response carries (<c>Cache-Control: no-store</c>, the request id) and JSON bodies for failures that
+/// happen outside the endpoints (oversized or malformed requests, unexpected exceptions) with no internal detail.
+/// </summary>
+public static partial class ResponseHygiene
+{
+    public static IApplicationBuilder UseGithubStsResponseHygiene(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.Pragma = "no-cache";
+        headers.XContentTypeOptions = "nosniff";
+        headers["X-Request-Id"] = http.TraceIdentifier;
+        try
+        {
+            await next(http);
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            await WriteAsync(http, e.StatusCode, "invalid_request", e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "the request body is too large"
+                : "the request is malformed");
+        }
+        catch (InvalidDataException) when (!http.Response.HasStarted)
+        {
+            // Form reader limits (too many or too long values).
+            await WriteAsync(http, StatusCodes.Status400BadRequest, "invalid_request", "the form body is malformed or too large");
+        }
+        catch (Exception e) when (!http.Response.HasStarted && e is not OperationCanceledException)
+        {
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("GithubSts.Exchange.Endpoints");
+            LogUnhandled(logger, e, http.TraceIdentifier);
+            await WriteAsync(http, StatusCodes.Status500InternalServerError, "server_error", "internal error");
+        }
+    });
+
+    private static Task WriteAsync(HttpContext http, int status, string code, string description)
+    {
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(
+            new ErrorResponse(code, description, http.TraceIdentifier), EndpointJsonContext.Default.ErrorResponse);
+    }
+
+    [LoggerMessage(EventId = 1900, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string requestId);
+}

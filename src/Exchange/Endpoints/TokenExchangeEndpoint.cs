@@ -1,0 +1,106 @@
+using GithubSts.Exchange.Pipeline;
+using Microsoft.AspNetCore.Http;
+
+namespace GithubSts.Exchange.Endpoints;
+
+/// <summary>
+/// RFC 8693 token exchange on <c>POST /token</c> (form body). The subject token is the caller's OIDC JWT,
+/// <c>scope</c> is the target (<c>org</c> or <c>org/repo</c>), <c>identity</c> and <c>app</c> are extension parameters.
+/// Unrecognised parameters are ignored (RFC 6749 §3.2); recognised ones may appear only once.
+/// </summary>
+internal static class TokenExchangeEndpoint
+{
+    public const string GrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
+    private const string IdTokenType = "urn:ietf:params:oauth:token-type:id_token";
+    private const string JwtTokenType = "urn:ietf:params:oauth:token-type:jwt";
+
+    private static readonly string[] RecognisedParameters =
+    [
+        "grant_type", "subject_token", "subject_token_type", "scope", "identity", "app", "requested_token_type",
+        "actor_token", "actor_token_type", "resource", "audience",
+    ];
+
+    public static async Task<IResult> HandleAsync(HttpContext http, ExchangePipeline pipeline, TimeProvider time)
+    {
+        try
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            foreach (var name in RecognisedParameters)
+            {
+                if (form[name].Count > 1)
+                {
+                    throw RequestErrors.Duplicate(name);
+                }
+            }
+
+            var grantType = form["grant_type"].ToString();
+            if (grantType.Length == 0)
+            {
+                throw ExchangeException.InvalidRequest("missing_grant_type", "grant_type is required");
+            }
+
+            if (!string.Equals(grantType, GrantType, StringComparison.Ordinal))
+            {
+                return ErrorResults.UnsupportedGrantType(http);
+            }
+
+            ValidateTokenParameters(form);
+            var result = await pipeline.ExecuteAsync(
+                new ExchangeRequest
+                {
+                    Scope = NullIfAbsent(form["scope"]),
+                    Identity = NullIfAbsent(form["identity"]),
+                    App = NullIfAbsent(form["app"]),
+                    SubjectToken = form["subject_token"].ToString(),
+                    RequestId = http.TraceIdentifier,
+                    Endpoint = "token_exchange",
+                },
+                http.RequestAborted);
+
+            var expiresIn = (long)Math.Max(0, (result.ExpiresAt - time.GetUtcNow()).TotalSeconds);
+            return TypedResults.Json(
+                new TokenExchangeResponse(result.Token, AccessTokenType, "Bearer", expiresIn),
+                EndpointJsonContext.Default.TokenExchangeResponse);
+        }
+        catch (ExchangeException e)
+        {
+            return ErrorResults.ForTokenExchange(e, http);
+        }
+    }
+
+    private static void ValidateTokenParameters(IFormCollection form)
+    {
+        if (form["subject_token"].ToString().Length == 0)
+        {
+            throw ExchangeException.InvalidRequest("missing_subject_token", "subject_token is required");
+        }
+
+        var subjectTokenType = form["subject_token_type"].ToString();
+        if (!string.Equals(subjectTokenType, IdTokenType, StringComparison.Ordinal)
+            && !string.Equals(subjectTokenType, JwtTokenType, StringComparison.Ordinal))
+        {
+            throw ExchangeException.InvalidRequest(
+                "invalid_subject_token_type", "subject_token_type must be urn:ietf:params:oauth:token-type:id_token or :jwt");
+        }
+
+        if (form.ContainsKey("actor_token") || form.ContainsKey("actor_token_type"))
+        {
+            throw ExchangeException.InvalidRequest("delegation_not_supported", "actor_token is not supported");
+        }
+
+        var requested = form["requested_token_type"];
+        if (requested.Count == 1 && !string.Equals(requested[0], AccessTokenType, StringComparison.Ordinal))
+        {
+            throw ExchangeException.InvalidRequest(
+                "invalid_requested_token_type", "requested_token_type must be urn:ietf:params:oauth:token-type:access_token");
+        }
+
+        if (form.ContainsKey("resource") || form.ContainsKey("audience"))
+        {
+            throw ExchangeException.InvalidTarget("unsupported_target_parameter", "resource and audience are not supported: name the target with scope");
+        }
+    }
+
+    private static string? NullIfAbsent(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values[0];
+}

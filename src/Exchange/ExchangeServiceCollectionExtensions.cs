@@ -1,0 +1,58 @@
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.Configuration;
+using GithubSts.Exchange.GitHub;
+using GithubSts.Exchange.Health;
+using GithubSts.Exchange.Identity;
+using GithubSts.Exchange.Pipeline;
+using GithubSts.Exchange.Pipeline.Steps;
+using GithubSts.Exchange.PolicySources;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace GithubSts.Exchange;
+
+public static class ExchangeServiceCollectionExtensions
+{
+    /// <summary>Registers the token exchange: validation, policy sources, GitHub client, pipeline and readiness.</summary>
+    public static IServiceCollection AddGithubStsExchange(this IServiceCollection services, GithubStsOptions options)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(new ServiceIdentity(options.Identifier));
+        services.TryAddSingleton<IGitHubAppRegistry>(new StaticAppRegistry(options.Apps));
+
+        services.AddSingleton(sp => new AppJwtFactory(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new GitHubApiClient(
+            GitHubApiClient.CreateHttpClient(),
+            sp.GetRequiredService<AppJwtFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GitHubApiClient>>()));
+
+        services.AddSingleton(sp => new OidcMetadataCache(
+            options.Oidc,
+            OidcMetadataCache.CreateHttpClient(options.Oidc),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OidcMetadataCache>>()));
+        services.TryAddSingleton<IIdentityTokenValidator>(sp => new OidcTokenValidator(
+            options.Oidc,
+            sp.GetRequiredService<OidcMetadataCache>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OidcTokenValidator>>()));
+
+        services.AddSingleton(new RepositoryPolicySourceOptions { CacheTtl = options.PolicyCacheTtl });
+        services.AddSingleton<IPolicySource, RepositoryPolicySource>();
+
+        services.AddSingleton<IExchangeStep, ValidateRequestStep>();
+        services.AddSingleton<IExchangeStep, SelectAppStep>();
+        services.AddSingleton<IExchangeStep, ValidateTokenStep>();
+        services.AddSingleton<IExchangeStep, ResolvePolicyStep>();
+        services.AddSingleton<IExchangeStep, AuthorizeStep>();
+        services.AddSingleton<IExchangeStep, MintTokenStep>();
+        services.AddSingleton<ExchangePipeline>();
+
+        services.AddSingleton<ServiceReadiness>();
+        services.AddHostedService<AppVerifier>();
+        return services;
+    }
+}

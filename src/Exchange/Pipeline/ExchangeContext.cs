@@ -1,0 +1,33 @@
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.Identity;
+using GithubSts.Exchange.PolicySources;
+using GithubSts.Exchange.Requests;
+
+namespace GithubSts.Exchange.Pipeline;
+
+/// <summary>State carried through the steps. Each property is set by exactly one step.</summary>
+public sealed class ExchangeContext(ExchangeRequest request)
+{
+    public ExchangeRequest Request { get; } = request;
+
+    /// <summary>Set by the request validation step.</summary>
+    public ExchangeTarget Target { get; set; } = null!;
+
+    /// <summary>The validated policy identity name. Set by the request validation step.</summary>
+    public string Identity { get; set; } = null!;
+
+    /// <summary>Set by the app selection step.</summary>
+    public GitHubAppRuntime App { get; set; } = null!;
+
+    /// <summary>Set by the token validation step.</summary>
+    public ValidatedIdentity Caller { get; set; } = null!;
+
+    /// <summary>Set by the policy resolution step.</summary>
+    public ResolvedPolicy Policy { get; set; } = null!;
+
+    /// <summary>Set by the minting step.</summary>
+    public long InstallationId { get; set; }
+
+    /// <summary>Set by the minting step.</summary>
+    public ExchangeResult? Result { get; set; }
+}

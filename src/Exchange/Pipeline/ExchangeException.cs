@@ -1,0 +1,53 @@
+namespace GithubSts.Exchange.Pipeline;
+
+/// <summary>
+/// Ends an exchange. <see cref="PublicDescription"/> is a fixed sentence per failure class that reveals nothing
+/// about policies or upstream answers; <see cref="Exception.Message"/> is the detail for the server log.
+/// </summary>
+public sealed class ExchangeException : Exception
+{
+    private ExchangeException(ExchangeErrorKind kind, string reasonCode, string publicDescription, string logDetail, TimeSpan? retryAfter, Exception? inner)
+        : base(logDetail, inner)
+    {
+        Kind = kind;
+        ReasonCode = reasonCode;
+        PublicDescription = publicDescription;
+        RetryAfter = retryAfter;
+    }
+
+    public ExchangeErrorKind Kind { get; }
+
+    /// <summary>A stable, low-cardinality reason (e.g. <c>policy_not_found</c>, <c>token_expired</c>) for logs and audit.</summary>
+    public string ReasonCode { get; }
+
+    public string PublicDescription { get; }
+
+    public TimeSpan? RetryAfter { get; }
+
+    public static ExchangeException InvalidRequest(string reasonCode, string publicDescription) =>
+        new(ExchangeErrorKind.InvalidRequest, reasonCode, publicDescription, publicDescription, null, null);
+
+    public static ExchangeException InvalidScope() =>
+        new(ExchangeErrorKind.InvalidScope, "invalid_scope", "scope must be 'org' or 'org/repo' using GitHub name characters", "invalid scope", null, null);
+
+    public static ExchangeException InvalidTarget(string reasonCode, string publicDescription) =>
+        new(ExchangeErrorKind.InvalidTarget, reasonCode, publicDescription, publicDescription, null, null);
+
+    public static ExchangeException InvalidToken(string reasonCode, string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.InvalidToken, reasonCode, "the bearer token is invalid or was not issued for this service", logDetail, null, inner);
+
+    public static ExchangeException AccessDenied(string reasonCode, string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.AccessDenied, reasonCode, "the token is not authorized for the requested scope and identity", logDetail, null, inner);
+
+    public static ExchangeException RateLimited(TimeSpan retryAfter, string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.RateLimited, "github_rate_limited", "GitHub rate limit reached; retry later", logDetail, retryAfter, inner);
+
+    public static ExchangeException IdentityProviderUnavailable(string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.IdentityProviderUnavailable, "issuer_unavailable", "the token issuer could not be reached; retry later", logDetail, TimeSpan.FromSeconds(30), inner);
+
+    public static ExchangeException GitHubUnavailable(string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.GitHubUnavailable, "github_unavailable", "GitHub could not be reached; retry later", logDetail, TimeSpan.FromSeconds(30), inner);
+
+    public static ExchangeException GitHubError(string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.GitHubError, "github_error", "GitHub returned an unexpected error", logDetail, null, inner);
+}

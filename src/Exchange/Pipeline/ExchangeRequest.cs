@@ -1,0 +1,19 @@
+namespace GithubSts.Exchange.Pipeline;
+
+/// <summary>What a caller asked for, as received (nothing validated yet).</summary>
+public sealed class ExchangeRequest
+{
+    public required string? Scope { get; init; }
+
+    public required string? Identity { get; init; }
+
+    public string? App { get; init; }
+
+    /// <summary>The caller's OIDC JWT (bearer header or RFC 8693 <c>subject_token</c>).</summary>
+    public required string? SubjectToken { get; init; }
+
+    public required string RequestId { get; init; }
+
+    /// <summary>Which API shape carried the request (for logs and audit only).</summary>
+    public string Endpoint { get; init; } = "exchange";
+}

@@ -1,0 +1,33 @@
+using GithubSts.Exchange.Identity;
+using GithubSts.Exchange.Policies;
+
+namespace GithubSts.Exchange.Pipeline;
+
+/// <summary>Stable snake_case reason codes for logs, audit events and metric labels (a small, fixed set).</summary>
+public static class ReasonCodes
+{
+    public const string PolicyNotFound = "policy_not_found";
+    public const string AudienceNotForService = "audience_not_for_service";
+
+    public static string For(TokenRejectionReason reason) => "token_" + ToSnakeCase(reason.ToString());
+
+    public static string For(PolicyDenialReason reason) => reason == PolicyDenialReason.AudienceNotForService
+        ? AudienceNotForService
+        : "policy_" + ToSnakeCase(reason.ToString());
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsAsciiLetterUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return builder.ToString();
+    }
+}

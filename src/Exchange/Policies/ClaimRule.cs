@@ -1,0 +1,26 @@
+using System.Text.RegularExpressions;
+
+namespace GithubSts.Exchange.Policies;
+
+/// <summary>A <c>claim_pattern</c> entry; the log details are built once so denials do not allocate.</summary>
+internal sealed class ClaimRule
+{
+    public ClaimRule(string name, Regex pattern)
+    {
+        Name = name;
+        Pattern = pattern;
+        MissingDetail = $"claim '{name}' is missing";
+        NotStringDetail = $"claim '{name}' is not a string or boolean";
+        MismatchDetail = $"claim '{name}' does not match claim_pattern";
+    }
+
+    public string Name { get; }
+
+    public Regex Pattern { get; }
+
+    public string MissingDetail { get; }
+
+    public string NotStringDetail { get; }
+
+    public string MismatchDetail { get; }
+}

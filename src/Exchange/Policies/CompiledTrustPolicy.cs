@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+
+namespace GithubSts.Exchange.Policies;
+
+/// <summary>A validated trust policy, ready for <see cref="TrustPolicyEvaluator"/>. Immutable and thread-safe.</summary>
+public sealed class CompiledTrustPolicy
+{
+    internal CompiledTrustPolicy(
+        PolicyScopeKind kind,
+        MatchRule issuer,
+        MatchRule subject,
+        MatchRule? audience,
+        ImmutableArray<ClaimRule> claims,
+        ImmutableSortedDictionary<string, string> permissions,
+        IReadOnlyList<string>? repositories,
+        TimeSpan? maxTokenLifetime)
+    {
+        Kind = kind;
+        Issuer = issuer;
+        Subject = subject;
+        Audience = audience;
+        Claims = claims;
+        Permissions = permissions;
+        Repositories = repositories;
+        MaxTokenLifetime = maxTokenLifetime;
+    }
+
+    public PolicyScopeKind Kind { get; }
+
+    /// <summary>Permission name → level, ordinal-sorted, never empty.</summary>
+    public IReadOnlyDictionary<string, string> Permissions { get; }
+
+    /// <summary>Organization-level policies only; null means every repository of the installation.</summary>
+    public IReadOnlyList<string>? Repositories { get; }
+
+    public TimeSpan? MaxTokenLifetime { get; }
+
+    internal MatchRule Issuer { get; }
+
+    internal MatchRule Subject { get; }
+
+    /// <summary>Null: every token audience must equal the service identifier.</summary>
+    internal MatchRule? Audience { get; }
+
+    internal ImmutableArray<ClaimRule> Claims { get; }
+}

@@ -1,0 +1,18 @@
+namespace GithubSts.Exchange.Policies;
+
+/// <summary>Why a trust policy could not be parsed or compiled.</summary>
+public enum PolicyErrorCode
+{
+    InvalidYaml,
+    UnknownField,
+    MissingField,
+    ConflictingFields,
+    InvalidPattern,
+    OverlyBroadPattern,
+    UnknownPermission,
+    InvalidPermissionLevel,
+    MissingPermissions,
+    RepositoriesNotAllowed,
+    InvalidRepository,
+    InvalidLifetime,
+}

@@ -1,0 +1,74 @@
+namespace GithubSts.Exchange.Policies;
+
+/// <summary>Checks <c>repositories</c>: organization-level only, bare names, at most GitHub's limit of 500.</summary>
+internal static class RepositoryRules
+{
+    public const int MaxRepositories = 500;
+    private const int MaxNameLength = 100;
+
+    /// <returns>Null for "every repository of the installation" or when an error was reported.</returns>
+    public static IReadOnlyList<string>? Compile(IReadOnlyList<string>? repositories, PolicyScopeKind kind, List<PolicyError> errors)
+    {
+        if (repositories is null)
+        {
+            return null;
+        }
+
+        if (kind == PolicyScopeKind.Repository)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.RepositoriesNotAllowed,
+                "repositories",
+                "is only allowed in organization-level policies; a repository-level policy always covers its own repository"));
+            return null;
+        }
+
+        if (repositories.Count is 0 or > MaxRepositories)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.InvalidRepository,
+                "repositories",
+                $"must list between 1 and {MaxRepositories} repositories; omit the field to cover every repository of the installation"));
+            return null;
+        }
+
+        var errorCount = errors.Count;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // GitHub repository names are case-insensitive
+        for (var i = 0; i < repositories.Count; i++)
+        {
+            var name = repositories[i];
+            if (DescribeProblem(name) is { } problem)
+            {
+                errors.Add(new PolicyError(PolicyErrorCode.InvalidRepository, $"repositories[{i}]", problem));
+            }
+            else if (!seen.Add(name))
+            {
+                errors.Add(new PolicyError(PolicyErrorCode.InvalidRepository, $"repositories[{i}]", $"'{name}' is listed twice"));
+            }
+        }
+
+        return errors.Count == errorCount ? Array.AsReadOnly(repositories.ToArray()) : null;
+    }
+
+    private static string? DescribeProblem(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "must not be empty";
+        }
+
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            return "must be a bare repository name in this organization, without an owner or path";
+        }
+
+        if (name.Length > MaxNameLength || name is "." or ".." || !name.All(IsNameCharacter))
+        {
+            return $"must be 1-{MaxNameLength} characters of A-Z, a-z, 0-9, '.', '_' or '-', and not '.' or '..'";
+        }
+
+        return null;
+    }
+
+    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+}

@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+
+namespace GithubSts.Exchange.Policies;
+
+/// <summary>Validates a <see cref="TrustPolicyDefinition"/> and turns it into a <see cref="CompiledTrustPolicy"/>.</summary>
+public static class TrustPolicyCompiler
+{
+    /// <summary>The longest caller-token lifetime a policy may allow.</summary>
+    public static readonly TimeSpan MaxTokenLifetimeLimit = TimeSpan.FromDays(7);
+
+    /// <summary>Reports every problem, not just the first, so an author can fix a policy in one pass.</summary>
+    public static PolicyCompileResult Compile(TrustPolicyDefinition definition, PolicyScopeKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var errors = new List<PolicyError>();
+
+        var issuer = CompileRequired(
+            definition.Issuer, definition.IssuerPattern, "issuer", "issuer_pattern", PolicyPattern.CompileIssuerPattern, errors);
+        var subject = CompileRequired(
+            definition.Subject, definition.SubjectPattern, "subject", "subject_pattern", CompileSubjectPattern, errors);
+        var audience = CompileOptional(
+            definition.Audience, definition.AudiencePattern, "audience", "audience_pattern", PolicyPattern.Compile, errors);
+        var claims = CompileClaims(definition.ClaimPatterns, errors);
+        var permissions = PermissionRules.Compile(definition.Permissions, errors);
+        var repositories = RepositoryRules.Compile(definition.Repositories, kind, errors);
+        var lifetime = CompileLifetime(definition.MaxTokenLifetimeSeconds, errors);
+
+        if (errors.Count > 0 || issuer is null || subject is null || permissions is null)
+        {
+            return PolicyCompileResult.Failure(errors);
+        }
+
+        return PolicyCompileResult.Success(
+            new CompiledTrustPolicy(kind, issuer, subject, audience, claims, permissions, repositories, lifetime));
+    }
+
+    private static Regex CompileSubjectPattern(string pattern, string field)
+    {
+        var regex = PolicyPattern.Compile(pattern, field);
+        SubjectPatternLint.Check(regex, field);
+        return regex;
+    }
+
+    private static MatchRule? CompileRequired(
+        string? exact, string? pattern, string exactField, string patternField,
+        Func<string, string, Regex> compilePattern, List<PolicyError> errors)
+    {
+        if (exact is null && pattern is null)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.MissingField, exactField, $"set exactly one of {exactField} or {patternField}"));
+            return null;
+        }
+
+        return CompileOptional(exact, pattern, exactField, patternField, compilePattern, errors);
+    }
+
+    private static MatchRule? CompileOptional(
+        string? exact, string? pattern, string exactField, string patternField,
+        Func<string, string, Regex> compilePattern, List<PolicyError> errors)
+    {
+        if (exact is not null && pattern is not null)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.ConflictingFields, exactField, $"set either {exactField} or {patternField}, not both"));
+            return null;
+        }
+
+        if (exact is not null)
+        {
+            if (exact.Length == 0)
+            {
+                errors.Add(new PolicyError(PolicyErrorCode.MissingField, exactField, "must not be empty"));
+                return null;
+            }
+
+            return MatchRule.ForExact(exact);
+        }
+
+        if (pattern is not null)
+        {
+            var regex = TryCompile(pattern, patternField, compilePattern, errors);
+            return regex is null ? null : MatchRule.ForPattern(regex);
+        }
+
+        return null;
+    }
+
+    private static ImmutableArray<ClaimRule> CompileClaims(IReadOnlyDictionary<string, string>? claimPatterns, List<PolicyError> errors)
+    {
+        if (claimPatterns is null)
+        {
+            return [];
+        }
+
+        var rules = ImmutableArray.CreateBuilder<ClaimRule>(claimPatterns.Count);
+        foreach (var (name, pattern) in claimPatterns.OrderBy(entry => entry.Key, StringComparer.Ordinal))
+        {
+            var field = $"claim_pattern.{name}";
+            if (name.Length == 0)
+            {
+                errors.Add(new PolicyError(PolicyErrorCode.InvalidPattern, "claim_pattern", "claim names must not be empty"));
+                continue;
+            }
+
+            if (TryCompile(pattern, field, PolicyPattern.Compile, errors) is { } regex)
+            {
+                rules.Add(new ClaimRule(name, regex));
+            }
+        }
+
+        return rules.ToImmutable();
+    }
+
+    private static Regex? TryCompile(
+        string pattern, string field, Func<string, string, Regex> compilePattern, List<PolicyError> errors)
+    {
+        try
+        {
+            return compilePattern(pattern, field);
+        }
+        catch (PolicyPatternException ex)
+        {
+            errors.Add(ex.Error);
+            return null;
+        }
+    }
+
+    private static TimeSpan? CompileLifetime(long? seconds, List<PolicyError> errors)
+    {
+        if (seconds is not { } value)
+        {
+            return null;
+        }
+
+        if (value <= 0 || value > (long)MaxTokenLifetimeLimit.TotalSeconds)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.InvalidLifetime,
+                "max_token_lifetime",
+                $"must be between 1 and {(long)MaxTokenLifetimeLimit.TotalSeconds} seconds (7 days)"));
+            return null;
+        }
+
+        return TimeSpan.FromSeconds(value);
+    }
+}

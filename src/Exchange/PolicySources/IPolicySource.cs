@@ -1,0 +1,22 @@
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.Policies;
+using GithubSts.Exchange.Requests;
+
+namespace GithubSts.Exchange.PolicySources;
+
+/// <summary>
+/// A place trust policies come from. Sources are consulted in ascending <see cref="Order"/>; the first that has a
+/// policy for the lookup wins (the operator's index before repository-hosted files).
+/// </summary>
+public interface IPolicySource
+{
+    int Order { get; }
+
+    ValueTask<ResolvedPolicy?> FindAsync(PolicyLookup lookup, CancellationToken cancellationToken);
+}
+
+/// <summary>The key of a policy: which app, which target, which identity.</summary>
+public sealed record PolicyLookup(GitHubAppRuntime App, ExchangeTarget Target, string Identity);
+
+/// <summary>A compiled policy and where it came from (<see cref="Origin"/> is logged, never returned to callers).</summary>
+public sealed record ResolvedPolicy(CompiledTrustPolicy Policy, string Origin);

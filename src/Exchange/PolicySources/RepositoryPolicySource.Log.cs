@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace GithubSts.Exchange.PolicySources;
+
+public sealed partial class RepositoryPolicySource
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Loaded trust policy {Origin}")]
+    private partial void LogPolicyLoaded(string origin);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Trust policy {Origin} is invalid and was not applied: {Code} at {Field}: {Problem}")]
+    private partial void LogPolicyInvalid(string origin, string code, string field, string problem);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "No trust policy file {Path} in {Owner}/{Repository}")]
+    private partial void LogPolicyFileNotFound(string owner, string repository, string path);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "App {App} is not installed for {Owner}")]
+    private partial void LogNoInstallation(string app, string owner);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Policy repository {Owner}/{Repository} is not accessible to the installation")]
+    private partial void LogPolicyRepositoryNotAccessible(string owner, string repository);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "GitHub rate-limits policy reads; serving the last good copy of {Owner}/{Repository}/{Path}")]
+    private partial void LogServingStalePolicy(string owner, string repository, string path);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Revoking a policy-read token failed (status {Status})")]
+    private partial void LogRevokeFailed(int? status);
+}

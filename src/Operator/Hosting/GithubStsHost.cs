@@ -1,0 +1,71 @@
+using GithubSts.Exchange;
+using GithubSts.Exchange.Configuration;
+using GithubSts.Exchange.Endpoints;
+using GithubSts.Exchange.Health;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace GithubSts.Operator.Hosting;
+
+/// <summary>Builds and runs the <c>github-sts</c> web host. Tests build the same host with <see cref="Build"/>.</summary>
+public static class GithubStsHost
+{
+    /// <summary>Request body cap for every endpoint: the largest legitimate request is a form with one 16 KiB token.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        GithubStsOptions options;
+        try
+        {
+            options = GithubStsConfigurationLoader.Load(CommandLine.ConfigPath(args), GithubStsConfigurationLoader.ProcessEnvironment());
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"github-sts: invalid configuration: {e.Message}");
+            return 2;
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"github-sts: {e.Message}");
+            return 2;
+        }
+
+        await using var app = Build(args, options);
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication Build(string[] args, GithubStsOptions options, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = CommandLine.WithoutOwnOptions(args) });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+        });
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.ValueCountLimit = 32;
+            form.KeyLengthLimit = 256;
+            form.ValueLengthLimit = (int)MaxRequestBodyBytes;
+            form.MultipartBodyLengthLimit = MaxRequestBodyBytes;
+        });
+
+        // In-flight exchanges (bounded by outbound timeouts) finish before the host stops.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddGithubStsExchange(options);
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        var readiness = app.Services.GetRequiredService<ServiceReadiness>();
+        app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
+
+        app.UseGithubStsResponseHygiene();
+        app.MapGithubStsHealth();
+        app.MapGithubStsExchange();
+        return app;
+    }
+}

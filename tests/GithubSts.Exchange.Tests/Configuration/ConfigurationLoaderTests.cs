@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.Configuration;
+
+namespace GithubSts.Exchange.Tests.Configuration;
+
+public sealed class ConfigurationLoaderTests : IDisposable
+{
+    private static readonly string Pem = CreatePem();
+    private readonly string _directory = Directory.CreateTempSubdirectory("githubsts-config").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Environment_alone_configures_one_app()
+    {
+        var options = GithubStsConfigurationLoader.Load(null, new Dictionary<string, string>
+        {
+            ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
+            ["GITHUBSTS_GITHUB_APP_ID"] = "123",
+            ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
+            ["GITHUBSTS_GITHUB_APP_NAME"] = "ci",
+        });
+
+        var app = Assert.Single(options.Apps);
+        Assert.Equal("ci", app.Name);
+        Assert.Equal(123, app.Credentials.AppId);
+        Assert.Equal(new Uri("https://api.github.com/"), app.Credentials.ApiBaseUrl);
+        Assert.Equal(PolicyPathTemplate.PyGithubStsLayout, app.PolicyPath.Template);
+        Assert.Equal(".github", app.OrgPolicyRepository);
+        Assert.Equal("sts.example.com", options.Identifier);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.Oidc.ClockSkew);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.PolicyCacheTtl);
+    }
+
+    [Fact]
+    public void File_settings_are_read_and_environment_overrides_them()
+    {
+        var keyPath = Path.Combine(_directory, "key.pem");
+        File.WriteAllText(keyPath, Pem);
+        var config = Write($"""
+            sts:
+              identifier: sts.example.com
+              allowedIssuers: ["https://token.actions.githubusercontent.com"]
+              clockSkewSeconds: 30
+            apps:
+              - name: default
+                appId: 1
+                privateKey: {keyPath}
+                policyPath: .github/chainguard/{"{identity}"}.sts.yaml
+              - name: ghes
+                appId: 2
+                privateKey: {keyPath}
+                apiUrl: https://ghe.example.com/api/v3/
+                orgPolicyRepo: policies
+            policies:
+              cacheTtlSeconds: 120
+            """);
+
+        var options = GithubStsConfigurationLoader.Load(config, new Dictionary<string, string>
+        {
+            ["GITHUBSTS_CONFIG"] = "/ignored/because/--config/wins",
+            ["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "30",
+            ["GITHUBSTS_GITHUB_APP_ID"] = "7",
+        });
+
+        Assert.Equal(["https://token.actions.githubusercontent.com"], options.Oidc.AllowedIssuers);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Oidc.ClockSkew);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.PolicyCacheTtl);
+        Assert.Equal(7, options.Apps[0].Credentials.AppId);
+        Assert.Equal(PolicyPathTemplate.OctoStsLayout, options.Apps[0].PolicyPath.Template);
+        Assert.Equal(new Uri("https://ghe.example.com/api/v3/"), options.Apps[1].Credentials.ApiBaseUrl);
+        Assert.Equal("policies", options.Apps[1].OrgPolicyRepository);
+    }
+
+    [Theory]
+    [InlineData("sts:\n  identifer: x\n", "identifer")]
+    [InlineData("sts:\n  identifier: x\n  identifier: y\n", "line")]
+    [InlineData("sts:\n  clockSkewSeconds: soon\n", "line")]
+    public void Malformed_files_name_the_problem(string yaml, string expected)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(Write(yaml), Env()));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GITHUBSTS_STS_IDENTIFIER", "", "sts.identifier")]
+    [InlineData("GITHUBSTS_STS_ALLOWED_ISSUERS", "http://issuer.example.com", "sts.allowedIssuers[0]")]
+    [InlineData("GITHUBSTS_STS_ALLOWED_ISSUERS", "https://a.example.com,https://user@b.example.com", "sts.allowedIssuers[1]")]
+    [InlineData("GITHUBSTS_STS_CLOCK_SKEW_SECONDS", "3600", "sts.clockSkewSeconds")]
+    [InlineData("GITHUBSTS_STS_CLOCK_SKEW_SECONDS", "-1", "GITHUBSTS_STS_CLOCK_SKEW_SECONDS")]
+    [InlineData("GITHUBSTS_POLICIES_CACHE_TTL_SECONDS", "99999", "policies.cacheTtlSeconds")]
+    [InlineData("GITHUBSTS_GITHUB_APP_ID", "0", "apps[0].appId")]
+    [InlineData("GITHUBSTS_GITHUB_APP_PRIVATE_KEY", "-----BEGIN RSA PRIVATE KEY-----\ngarbage\n-----END RSA PRIVATE KEY-----", "apps[0].privateKey")]
+    [InlineData("GITHUBSTS_GITHUB_APP_PRIVATE_KEY", "/no/such/key.pem", "apps[0].privateKey")]
+    [InlineData("GITHUBSTS_GITHUB_API_URL", "http://api.github.com", "apps[0].apiUrl")]
+    [InlineData("GITHUBSTS_GITHUB_POLICY_PATH", "../{identity}.yaml", "apps[0].policyPath")]
+    [InlineData("GITHUBSTS_GITHUB_ORG_POLICY_REPO", "..", "apps[0].orgPolicyRepo")]
+    [InlineData("GITHUBSTS_GITHUB_APP_NAME", "../x", "apps[0].name")]
+    [InlineData("GITHUBSTS_STS_IDENTIFER", "typo", "GITHUBSTS_STS_IDENTIFER")]
+    public void Invalid_settings_stop_startup_naming_the_setting(string variable, string value, string setting)
+    {
+        var environment = Env();
+        environment[variable] = value;
+        var e = Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(null, environment));
+        Assert.StartsWith(setting, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("garbage", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_app_at_all_is_an_error()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(
+            null, new Dictionary<string, string> { ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com" }));
+        Assert.Equal("apps", e.Setting);
+    }
+
+    [Fact]
+    public void Explicit_loopback_http_issuers_are_accepted()
+    {
+        var environment = Env();
+        environment["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "http://127.0.0.1:5556";
+        var options = GithubStsConfigurationLoader.Load(null, environment);
+        Assert.Equal(["http://127.0.0.1:5556"], options.Oidc.AllowedIssuers);
+    }
+
+    private static Dictionary<string, string> Env() => new()
+    {
+        ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
+        ["GITHUBSTS_GITHUB_APP_ID"] = "123",
+        ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
+    };
+
+    private string Write(string yaml)
+    {
+        var path = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static string CreatePem()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportRSAPrivateKeyPem();
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test tier. Installs nothing that is already present; prints "N passed, N failed" at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dotnet restore GithubSts.sln --nologo -v quiet
+dotnet build GithubSts.sln -c Release --no-restore --nologo -v quiet
+dotnet format GithubSts.sln --verify-no-changes --no-restore
+
+log=$(mktemp)
+status=0
+dotnet test GithubSts.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S" line per test assembly.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit $status
