@@ -11,6 +11,7 @@ namespace GithubSts.Exchange.GitHub;
 public sealed partial class GitHubApiClient
 {
     private const int MaxJsonResponseBytes = 8 * 1024 * 1024;
+    private static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromMinutes(5);
 
     private readonly HttpClient _http;
     private readonly AppJwtFactory _jwt;
@@ -87,6 +88,7 @@ public sealed partial class GitHubApiClient
     private static GitHubClientOptions ValidateOptions(GitHubClientOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RequestTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.RequestTimeout, MaxRequestTimeout, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.InstallationCacheTtl, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InstallationNotFoundTtl, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RetryDelay, TimeSpan.Zero, nameof(options));

@@ -9,6 +9,8 @@ internal sealed class InstallationCache(int capacity)
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<long?>> _inFlight = new(StringComparer.Ordinal);
 
+    public int Count => _entries.Count;
+
     /// <summary>True when a live entry exists; <paramref name="installationId"/> is null for a cached "not installed".</summary>
     public bool TryGet(string ownerKey, DateTimeOffset now, out long? installationId)
     {

@@ -13,7 +13,8 @@ internal static class ResponseBodyReader
             return null;
         }
 
-        var body = await ReadPrefixAsync(content, maxBytes + 1, ct);
+        // One byte past the cap is enough to know the body is too large.
+        var body = await ReadPrefixAsync(content, maxBytes == int.MaxValue ? maxBytes : maxBytes + 1, ct);
         return body.Length > maxBytes ? null : body;
     }
 
