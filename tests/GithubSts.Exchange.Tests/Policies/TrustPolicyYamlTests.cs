@@ -228,6 +228,15 @@ public class TrustPolicyYamlTests
     }
 
     [Fact]
+    public void Malformed_flow_collections_are_format_errors_not_crashes()
+    {
+        // YamlDotNet throws InvalidOperationException for this input rather than a YamlException.
+        var yaml = "issuer: https://a\nsubject: b\npermissions:\n  [contents: read\nrepositories: [a, b]\nclaim_pattern: {x:? 'y'}\n";
+
+        Assert.Equal(PolicyErrorCode.InvalidYaml, ParseError(yaml).Code);
+    }
+
+    [Fact]
     public void Complex_keys_are_rejected()
     {
         var error = ParseError("? [a, b]\n: c\n");

@@ -25,6 +25,7 @@ public sealed class StsTestHost : IAsyncDisposable
     public const long AppId = 4242;
 
     private WebApplication _app = null!;
+    private int _mintWatermark;
 
     public TestOidcIssuer Issuer { get; private set; } = null!;
 
@@ -95,8 +96,18 @@ public sealed class StsTestHost : IAsyncDisposable
           {permissions}
         """;
 
-    /// <summary>Tokens handed to callers: every policy-read token is revoked, so the unrevoked mints are the issued ones.</summary>
-    public IReadOnlyList<SimulatedMint> IssuedMints() => [.. GitHub.Mints.Where(m => !GitHub.IsRevoked(m.Token))];
+    /// <summary>Marks the start of a test: <see cref="IssuedMints"/> then counts only what this test caused.</summary>
+    public StsTestHost StartTest()
+    {
+        _mintWatermark = GitHub.Mints.Count;
+        return this;
+    }
+
+    /// <summary>
+    /// Tokens handed to callers since <see cref="StartTest"/>: every policy-read token is revoked after use,
+    /// so the unrevoked mints are the issued ones.
+    /// </summary>
+    public IReadOnlyList<SimulatedMint> IssuedMints() => [.. GitHub.Mints.Skip(_mintWatermark).Where(m => !GitHub.IsRevoked(m.Token))];
 
     public void AssertNothingIssued() => Assert.Empty(IssuedMints());
 

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using GithubSts.IntegrationTests.Infrastructure;
+
+namespace GithubSts.IntegrationTests;
+
+/// <summary>security.md §5.A: malformed requests are refused before any token check or GitHub call, and nothing is issued.</summary>
+public sealed class RequestShapeSecurityTests(StsHostFixture fixture) : IClassFixture<StsHostFixture>
+{
+    private const string GrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
+    private const string IdTokenType = "urn:ietf:params:oauth:token-type:id_token";
+    private readonly StsTestHost _host = fixture.Host.StartTest();
+
+    [Fact]
+    public async Task A01_wrong_method_on_token_is_405_with_allow()
+    {
+        using var response = await _host.Client.GetAsync("/token");
+        await response.AssertErrorAsync(405, "invalid_request");
+        Assert.Equal("POST", response.Content.Headers.Allow.Single());
+        _host.AssertNothingIssued();
+    }
+
+    [Theory]
+    [InlineData("/token")]
+    [InlineData("/sts/exchange")]
+    public async Task A02_unsupported_content_type_is_refused(string path)
+    {
+        using var request = Bearer(HttpMethod.Post, path);
+        request.Content = new StringContent("scope=octo-org/octo-repo&identity=ci", Encoding.UTF8, "text/plain");
+        using var response = await _host.Client.SendAsync(request);
+        await response.AssertErrorAsync(400, "invalid_request");
+        _host.AssertNothingIssued();
+    }
+
+    public static TheoryData<string, string[]> MalformedTokenExchanges => new()
+    {
+        { "A03 missing grant_type", ["subject_token", "T", "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A05 missing subject_token", ["grant_type", GrantType, "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A06 saml2 token type", ["grant_type", GrantType, "subject_token", "T", "subject_token_type", "urn:ietf:params:oauth:token-type:saml2", "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A06 missing token type", ["grant_type", GrantType, "subject_token", "T", "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A06 foreign token type", ["grant_type", GrantType, "subject_token", "T", "subject_token_type", "urn:foo", "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A07 actor_token_type alone", ["grant_type", GrantType, "subject_token", "T", "subject_token_type", IdTokenType, "actor_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A07 actor_token alone", ["grant_type", GrantType, "subject_token", "T", "subject_token_type", IdTokenType, "actor_token", "x", "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A08 subject_token twice", ["grant_type", GrantType, "subject_token", "T", "subject_token", "T", "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "A08 scope twice", ["grant_type", GrantType, "subject_token", "T", "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "scope", "octo-org/other-repo", "identity", "ci"] },
+        { "A16 refresh token requested", ["grant_type", GrantType, "subject_token", "T", "subject_token_type", IdTokenType, "requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token", "scope", "octo-org/octo-repo", "identity", "ci"] },
+        { "missing identity", ["grant_type", GrantType, "subject_token", "T", "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedTokenExchanges))]
+    public async Task A03_to_A08_malformed_rfc8693_requests_are_invalid_request(string name, string[] pairs)
+    {
+        Assert.NotEmpty(name);
+        _host.SetPolicy("ci", StsTestHost.Policy());
+        using var response = await _host.Client.PostAsync("/token", Form(pairs));
+        await response.AssertErrorAsync(400, "invalid_request");
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A04_wrong_grant_type_is_unsupported_grant_type()
+    {
+        using var response = await _host.Client.PostAsync("/token", Form(
+            ["grant_type", "client_credentials", "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "ci"]));
+        await response.AssertErrorAsync(400, "unsupported_grant_type");
+        _host.AssertNothingIssued();
+    }
+
+    [Theory]
+    [InlineData("resource")]
+    [InlineData("audience")]
+    public async Task Resource_and_audience_targets_are_invalid_target(string parameter)
+    {
+        using var response = await _host.Client.PostAsync("/token", Form(
+            ["grant_type", GrantType, "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "ci", parameter, "https://github.com/octo-org/other-repo"]));
+        await response.AssertErrorAsync(400, "invalid_target");
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A10_unknown_form_parameters_are_ignored_and_do_not_change_the_grant()
+    {
+        _host.SetPolicy("a10-form", StsTestHost.Policy());
+                using var response = await _host.Client.PostAsync("/token", Form(
+            ["grant_type", GrantType, "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "a10-form", "permissions", "administration:write", "repositories", "other-repo"]));
+        await response.AssertSuccessAsync();
+        var mint = Assert.Single(_host.IssuedMints());
+        Assert.Equal("""{"permissions":{"contents":"read"},"repositories":["octo-repo"]}""", ExchangeApiShapeTests.Canonical(mint.RequestJson));
+    }
+
+    [Theory]
+    [InlineData("""{"scope":"octo-org/octo-repo","scope":"octo-org/other-repo","identity":"ci"}""")]
+    [InlineData("""{"scope":"octo-org/octo-repo","identity":"ci","permissions":{"administration":"write"}}""")]
+    [InlineData("""{"scope":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}""")]
+    public async Task A09_A10_A11_ambiguous_json_is_refused(string json)
+    {
+        _host.SetPolicy("ci", StsTestHost.Policy());
+        foreach (var path in new[] { "/token", "/sts/exchange" })
+        {
+            using var request = Bearer(HttpMethod.Post, path);
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            using var response = await _host.Client.SendAsync(request);
+            await response.AssertErrorAsync(400, "invalid_request");
+        }
+
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A12_invalid_utf8_is_refused()
+    {
+        using var request = Bearer(HttpMethod.Post, "/token");
+        request.Content = new ByteArrayContent([.. "{\"scope\":\"octo-org/octo-repo\",\"identity\":\"c"u8, 0xC3, 0x28, .. "\"}"u8]);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _host.Client.SendAsync(request);
+        await response.AssertErrorAsync(400, "invalid_request");
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A13_body_over_the_cap_is_413()
+    {
+        using var request = Bearer(HttpMethod.Post, "/token");
+        request.Content = new StringContent("{\"scope\":\"" + new string('a', 65 * 1024) + "\"}", Encoding.UTF8, "application/json");
+        using var response = await _host.Client.SendAsync(request);
+        await response.AssertErrorAsync(413, "invalid_request");
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A14_oversized_headers_are_refused()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sts/exchange?scope=octo-org/octo-repo&identity=ci");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + new string('a', 40 * 1024));
+        using var response = await _host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+        _host.AssertNothingIssued();
+    }
+
+    [Theory]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Bearer")]
+    [InlineData("Bearer ")]
+    [InlineData("Bearer a b")]
+    [InlineData("Token abc")]
+    public async Task A18_non_bearer_authorization_is_401(string header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sts/exchange?scope=octo-org/octo-repo&identity=ci");
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+        using var response = await _host.Client.SendAsync(request);
+        await response.AssertErrorAsync(401, "invalid_token");
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A18_two_authorization_headers_are_401()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sts/exchange?scope=octo-org/octo-repo&identity=ci");
+        request.Headers.TryAddWithoutValidation("Authorization", ["Bearer " + _host.Issuer.CreateToken(), "Bearer " + _host.Issuer.CreateToken()]);
+        using var response = await _host.Client.SendAsync(request);
+        await response.AssertErrorAsync(401, "invalid_token");
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A18_the_bearer_scheme_is_case_insensitive()
+    {
+        _host.SetPolicy("lowercase-bearer", StsTestHost.Policy());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sts/exchange?scope=octo-org/octo-repo&identity=lowercase-bearer");
+        request.Headers.TryAddWithoutValidation("Authorization", "bearer " + _host.Issuer.CreateToken());
+        using var response = await _host.Client.SendAsync(request);
+        await response.AssertSuccessAsync();
+    }
+
+    [Theory]
+    [InlineData("/sts/exchange?identity=ci", "invalid_request")]
+    [InlineData("/sts/exchange?scope=octo-org/octo-repo", "invalid_request")]
+    [InlineData("/sts/exchange?scope=octo-org/octo-repo&scope=octo-org/other-repo&identity=ci", "invalid_request")]
+    [InlineData("/sts/exchange?scope=octo-org/octo-repo&identity=ci&identity=cd", "invalid_request")]
+    [InlineData("/sts/exchange?scope=octo-org/octo-repo&identity=ci&app=nope", "invalid_target")]
+    [InlineData("/sts/exchange?scope=octo-org/octo-repo/x&identity=ci", "invalid_scope")]
+    public async Task Missing_duplicate_or_unknown_parameters_are_400(string uri, string error)
+    {
+        using var response = await _host.Client.SendAsync(Bearer(HttpMethod.Get, uri));
+        await response.AssertErrorAsync(400, error);
+        _host.AssertNothingIssued();
+    }
+
+    [Fact]
+    public async Task A17_every_response_carries_no_store()
+    {
+        foreach (var path in new[] { "/healthz", "/readyz", "/nope", "/sts/exchange" })
+        {
+            using var response = await _host.Client.GetAsync(path);
+            Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        }
+    }
+
+    private HttpRequestMessage Bearer(HttpMethod method, string uri)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _host.Issuer.CreateToken());
+        return request;
+    }
+
+    private static FormUrlEncodedContent Form(string[] pairs) =>
+        new(Enumerable.Range(0, pairs.Length / 2).Select(i => new KeyValuePair<string, string>(pairs[2 * i], pairs[(2 * i) + 1])));
+}
