@@ -4,10 +4,7 @@ using YamlDotNet.Core.Events;
 
 namespace GithubSts.Exchange.Policies;
 
-/// <summary>
-/// Walks YamlDotNet's event stream directly (no object graph, so aliases can never be expanded) and accepts exactly
-/// the trust-policy schema. Stops at the first problem.
-/// </summary>
+/// <summary>Accepts exactly the trust-policy schema from a <see cref="YamlEventStream"/>; stops at the first problem.</summary>
 internal sealed class TrustPolicyYamlReader
 {
     private static readonly string[] KnownFields =
@@ -16,11 +13,9 @@ internal sealed class TrustPolicyYamlReader
         "claim_pattern", "permissions", "repositories", "max_token_lifetime",
     ];
 
-    private readonly Parser _parser;
-    private ParsingEvent? _lookahead;
-    private ParsingEvent? _lastEvent;
+    private readonly YamlEventStream _events;
 
-    private TrustPolicyYamlReader(string yaml) => _parser = new Parser(new StringReader(yaml));
+    private TrustPolicyYamlReader(string yaml) => _events = new YamlEventStream(yaml);
 
     public static TrustPolicyDefinition Read(string yaml) => new TrustPolicyYamlReader(yaml).ReadStream();
 
@@ -78,7 +73,7 @@ internal sealed class TrustPolicyYamlReader
                 case "permissions": permissions = ReadStringMap(key); break;
                 case "repositories": repositories = ReadStringList(key); break;
                 case "max_token_lifetime": maxTokenLifetime = ReadInteger(key); break;
-                default: throw Fail(keyEvent, key, UnknownFieldMessage(key), PolicyErrorCode.UnknownField);
+                default: throw Fail(keyEvent, Shorten(key), UnknownFieldMessage(key), PolicyErrorCode.UnknownField);
             }
         }
 
@@ -104,7 +99,7 @@ internal sealed class TrustPolicyYamlReader
             throw Fail(keyEvent, parentField, "keys must be non-empty strings");
         }
 
-        var field = parentField.Length == 0 ? scalar.Value : $"{parentField}.{scalar.Value}";
+        var field = parentField.Length == 0 ? Shorten(scalar.Value) : $"{parentField}.{Shorten(scalar.Value)}";
         if (!seen.Add(scalar.Value))
         {
             throw Fail(keyEvent, field, $"duplicate key '{Shorten(scalar.Value)}'");
@@ -138,7 +133,7 @@ internal sealed class TrustPolicyYamlReader
         for (var keyEvent = Next(); keyEvent is not MappingEnd; keyEvent = Next())
         {
             var key = ReadKey(keyEvent, field, seen);
-            map[key] = ReadString($"{field}.{key}");
+            map[key] = ReadString($"{field}.{Shorten(key)}");
         }
 
         return map;
@@ -175,66 +170,6 @@ internal sealed class TrustPolicyYamlReader
         throw Fail(value, field, "must be a whole number of seconds, e.g. 3600");
     }
 
-    /// <summary>The parser has no look-ahead, so one event is buffered.</summary>
-    private ParsingEvent Peek() => _lookahead ??= ReadEvent();
-
-    private ParsingEvent Next()
-    {
-        if (_lookahead is { } buffered)
-        {
-            _lookahead = null;
-            return buffered;
-        }
-
-        return ReadEvent();
-    }
-
-    private ParsingEvent ReadEvent()
-    {
-        if (!MoveNext() || _parser.Current is not { } current)
-        {
-            throw new PolicyFormatException(new PolicyError(PolicyErrorCode.InvalidYaml, string.Empty, "unexpected end of the document"));
-        }
-
-        _lastEvent = current;
-
-        if (current is AnchorAlias)
-        {
-            throw Fail(current, string.Empty, "aliases (*name) are not allowed");
-        }
-
-        if (current is NodeEvent node)
-        {
-            if (!node.Anchor.IsEmpty)
-            {
-                throw Fail(current, string.Empty, "anchors (&name) are not allowed");
-            }
-
-            if (!node.Tag.IsEmpty)
-            {
-                throw Fail(current, string.Empty, "tags (!name) are not allowed");
-            }
-        }
-
-        return current;
-    }
-
-    private bool MoveNext()
-    {
-        try
-        {
-            return _parser.MoveNext();
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet reports some malformed inputs (e.g. an unclosed flow sequence) this way instead of a YamlException.
-            throw new PolicyFormatException(new PolicyError(
-                PolicyErrorCode.InvalidYaml,
-                string.Empty,
-                _lastEvent is null ? "invalid YAML" : $"invalid YAML after line {_lastEvent.End.Line}, column {_lastEvent.End.Column}"));
-        }
-    }
-
     /// <summary>YAML's null forms; an empty or null value where a string is expected is an error, not "absent".</summary>
     private static bool IsNull(Scalar scalar) =>
         scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
@@ -261,5 +196,9 @@ internal sealed class TrustPolicyYamlReader
 
     private static PolicyFormatException Fail(
         ParsingEvent at, string field, string message, PolicyErrorCode code = PolicyErrorCode.InvalidYaml) =>
-        new(new PolicyError(code, field, $"{message} (line {at.Start.Line}, column {at.Start.Column})"));
+        YamlEventStream.Error(at, field, message, code);
+
+    private ParsingEvent Next() => _events.Next();
+
+    private ParsingEvent Peek() => _events.Peek();
 }
