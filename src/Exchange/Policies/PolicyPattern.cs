@@ -33,7 +33,7 @@ public static class PolicyPattern
         // The pattern alone must be a complete expression, so it cannot close the anchoring group (`x)|(.*`).
         Construct(pattern, field);
         UnicodeShorthandRule.Check(pattern, field);
-        InlineOptionsRule.Check(Analyse(pattern, field), field);
+        InlineOptionsRule.Check(pattern, field);
 
         // \z, unlike $, does not match before a trailing newline; the group anchors every alternative.
         return Construct(@"\A(?:" + pattern + @")\z", field);
