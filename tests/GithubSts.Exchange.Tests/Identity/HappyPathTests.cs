@@ -126,6 +126,22 @@ public sealed class HappyPathTests : IdentityTestBase
     }
 
     [Fact]
+    public async Task Hot_path_allocates_little()
+    {
+        await WarmAsync();
+        var token = Idp.CreateToken();
+        await Harness.ValidateAsync(token); // JIT and first-use costs out of the way.
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var pending = Harness.Validator.ValidateAsync(token, CancellationToken.None);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(pending.IsCompletedSuccessfully);
+        Assert.True(allocated < 8 * 1024, $"allocated {allocated} bytes");
+        Assert.Equal(0, Idp.TotalRequests);
+    }
+
+    [Fact]
     public async Task Parallel_validations_all_succeed_with_one_discovery_and_one_JWKS_fetch()
     {
         var tokens = Enumerable.Range(0, 200).Select(i => Idp.CreateToken(spec => spec.Subject = $"sub-{i}")).ToArray();
