@@ -1,1 +1,3 @@
-Console.WriteLine("demo");
+using GithubSts.Demo;
+
+return await DemoRunner.RunAsync(serve: args.Contains("--serve", StringComparer.Ordinal));

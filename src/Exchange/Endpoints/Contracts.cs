@@ -5,7 +5,7 @@ namespace GithubSts.Exchange.Endpoints;
 /// <summary>200 body of <c>/sts/exchange</c> and the JSON form of <c>/token</c>. Clients of octo-sts and py-github-sts read <c>token</c>.</summary>
 public sealed record ExchangeResponse(
     [property: JsonPropertyName("token")] string Token,
-    [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt,
+    [property: JsonPropertyName("expires_at")] string ExpiresAt,
     [property: JsonPropertyName("permissions")] IReadOnlyDictionary<string, string> Permissions,
     [property: JsonPropertyName("repositories")] IReadOnlyList<string> Repositories,
     [property: JsonPropertyName("repository_selection")] string RepositorySelection,

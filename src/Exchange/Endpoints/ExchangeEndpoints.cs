@@ -97,10 +97,14 @@ public static class ExchangeEndpoints
             http.RequestAborted);
         return TypedResults.Json(
             new ExchangeResponse(
-                result.Token, result.ExpiresAt, result.Permissions, result.Repositories, result.RepositorySelection,
+                result.Token, FormatTime(result.ExpiresAt), result.Permissions, result.Repositories, result.RepositorySelection,
                 result.Scope, result.Identity, result.App),
             EndpointJsonContext.Default.ExchangeResponse);
     }
+
+    /// <summary>GitHub's own format (<c>2026-01-01T12:00:00Z</c>), which every client already parses.</summary>
+    private static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonHttpResult<ErrorResponse> MethodNotAllowed(HttpContext http)
     {

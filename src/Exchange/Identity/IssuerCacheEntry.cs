@@ -4,7 +4,7 @@ namespace GithubSts.Exchange.Identity;
 internal sealed class IssuerCacheEntry(string issuer, bool explicitlyListed)
 {
     private IssuerMetadata? current;
-    private long lastUsedTicks;
+    private long lastUse;
 
     public string Issuer { get; } = issuer;
 
@@ -31,9 +31,10 @@ internal sealed class IssuerCacheEntry(string issuer, bool explicitlyListed)
     /// <summary>Whether that failure was a rule violation in the discovery document rather than an outage.</summary>
     public bool LastFailureWasDiscoveryInvalid { get; set; }
 
-    public long LastUsedTicks => Volatile.Read(ref lastUsedTicks);
+    /// <summary>A use sequence number (not a time, which may stand still or step back): higher is more recent.</summary>
+    public long LastUse => Volatile.Read(ref lastUse);
 
-    public void Touch(DateTimeOffset now) => Volatile.Write(ref lastUsedTicks, now.UtcTicks);
+    public void Touch(long useSequence) => Volatile.Write(ref lastUse, useSequence);
 }
 
 /// <summary>The result of one shared fetch: metadata on success, otherwise the failure (the task itself never faults).</summary>

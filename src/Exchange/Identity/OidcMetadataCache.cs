@@ -19,6 +19,7 @@ public sealed partial class OidcMetadataCache : IDisposable
     private readonly ConcurrentDictionary<string, IssuerCacheEntry> entries = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource shutdown = new();
     private readonly CancellationToken shutdownToken;
+    private long useSequence;
 
     public OidcMetadataCache(OidcValidationOptions options, HttpClient http, TimeProvider time, ILogger<OidcMetadataCache> logger)
     {
@@ -84,7 +85,7 @@ public sealed partial class OidcMetadataCache : IDisposable
         var now = time.GetUtcNow();
         if (entries.TryGetValue(issuer, out var entry) && entry.Current is { } current)
         {
-            entry.Touch(now);
+            entry.Touch(Interlocked.Increment(ref useSequence));
             var age = now - current.FetchedAt;
             if (age < options.KeyRefreshInterval)
             {
@@ -152,7 +153,7 @@ public sealed partial class OidcMetadataCache : IDisposable
     private async Task<IssuerMetadata> GetSlowAsync(string issuer, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var entry = GetOrAddEntry(issuer, now);
+        var entry = GetOrAddEntry(issuer);
         Task<MetadataFetchOutcome> fetch;
         lock (entry.Gate)
         {
@@ -241,7 +242,7 @@ public sealed partial class OidcMetadataCache : IDisposable
     private bool IsBackingOff(IssuerCacheEntry entry, DateTimeOffset now) =>
         entry.LastFailure is { } failedAt && now - failedAt < options.MinimumKeyRefreshInterval;
 
-    private IssuerCacheEntry GetOrAddEntry(string issuer, DateTimeOffset now)
+    private IssuerCacheEntry GetOrAddEntry(string issuer)
     {
         if (!entries.TryGetValue(issuer, out var entry))
         {
@@ -252,7 +253,7 @@ public sealed partial class OidcMetadataCache : IDisposable
             entry = entries.GetOrAdd(issuer, static (key, list) => new IssuerCacheEntry(key, list.IsListed(key)), allowList);
         }
 
-        entry.Touch(now);
+        entry.Touch(Interlocked.Increment(ref useSequence));
         return entry;
     }
 
@@ -264,7 +265,7 @@ public sealed partial class OidcMetadataCache : IDisposable
         {
             if (victim is null
                 || (candidate.Current is null && victim.Current is not null)
-                || ((candidate.Current is null) == (victim.Current is null) && candidate.LastUsedTicks < victim.LastUsedTicks))
+                || ((candidate.Current is null) == (victim.Current is null) && candidate.LastUse < victim.LastUse))
             {
                 victim = candidate;
             }
