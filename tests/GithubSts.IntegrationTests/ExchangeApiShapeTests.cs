@@ -95,6 +95,30 @@ public sealed class ExchangeApiShapeTests(StsHostFixture fixture) : IClassFixtur
         Assert.Equal("ready", (await ready.AssertSuccessAsync()).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task L16_a_warm_exchange_makes_exactly_one_github_call_the_mint()
+    {
+        _host.SetPolicy("warm", StsTestHost.Policy());
+        using (var cold = await _host.ExchangeAsync(_host.Issuer.CreateToken(), identity: "warm"))
+        {
+            await cold.AssertSuccessAsync();
+        }
+
+        _host.StartTest();
+        var githubCalls = _host.GitHub.RequestCount;
+        var issuerCalls = _host.Issuer.TotalRequests;
+        for (var i = 0; i < 20; i++)
+        {
+            using var warm = await _host.ExchangeAsync(_host.Issuer.CreateToken(), identity: "warm");
+            await warm.AssertSuccessAsync();
+        }
+
+        // No installation lookup, no policy read, no App-JWT-only call, no discovery or JWKS fetch: only the 20 mints.
+        Assert.Equal(20, _host.GitHub.RequestCount - githubCalls);
+        Assert.Equal(20, _host.IssuedMints().Count);
+        Assert.Equal(issuerCalls, _host.Issuer.TotalRequests);
+    }
+
     private HttpRequestMessage Authorized(HttpMethod method, string uri)
     {
         var request = new HttpRequestMessage(method, uri);
