@@ -15,7 +15,7 @@ public sealed class ExchangeApiShapeTests(StsHostFixture fixture) : IClassFixtur
     public async Task Get_sts_exchange_returns_the_granted_token()
     {
         _host.SetPolicy("get-shape", StsTestHost.Policy("contents: read\n  issues: write"));
-        
+
         using var response = await _host.ExchangeAsync(_host.Issuer.CreateToken(), identity: "get-shape");
 
         var body = await response.AssertSuccessAsync();
@@ -69,7 +69,7 @@ public sealed class ExchangeApiShapeTests(StsHostFixture fixture) : IClassFixtur
     public async Task Post_token_with_a_form_is_an_rfc8693_exchange()
     {
         _host.SetPolicy("rfc8693", StsTestHost.Policy());
-                using var response = await _host.Client.PostAsync("/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var response = await _host.Client.PostAsync("/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange",
             ["subject_token"] = _host.Issuer.CreateToken(),

@@ -83,8 +83,8 @@ public sealed class RequestShapeSecurityTests(StsHostFixture fixture) : IClassFi
     public async Task A10_unknown_form_parameters_are_ignored_and_do_not_change_the_grant()
     {
         _host.SetPolicy("a10-form", StsTestHost.Policy());
-                using var response = await _host.Client.PostAsync("/token", Form(
-            ["grant_type", GrantType, "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "a10-form", "permissions", "administration:write", "repositories", "other-repo"]));
+        using var response = await _host.Client.PostAsync("/token", Form(
+    ["grant_type", GrantType, "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "a10-form", "permissions", "administration:write", "repositories", "other-repo"]));
         await response.AssertSuccessAsync();
         var mint = Assert.Single(_host.IssuedMints());
         Assert.Equal("""{"permissions":{"contents":"read"},"repositories":["octo-repo"]}""", ExchangeApiShapeTests.Canonical(mint.RequestJson));
