@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the Kubernetes and Redis test tiers need, caching slow builds outside the repository.
+#   etcd-server, redis-server           from Debian packages
+#   kube-apiserver v1.20.2              built from Debian's kubernetes source package (about 4 minutes, once)
+#   kubectl                             already on the machine
+# The kube-apiserver binary is cached at $GITHUBSTS_CACHE (default /var/cache/githubsts)/bin/kube-apiserver.
+set -euo pipefail
+
+cache="${GITHUBSTS_CACHE:-/var/cache/githubsts}"
+mkdir -p "$cache/bin"
+
+need_apt=()
+command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+if [ ! -x "$cache/bin/kube-apiserver" ]; then
+  command -v /usr/lib/go-1.19/bin/go >/dev/null 2>&1 || need_apt+=(golang-1.19-go)
+  command -v rsync >/dev/null 2>&1 || need_apt+=(rsync)
+fi
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-test-dependencies: apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x "$cache/bin/kube-apiserver" ]; then
+  echo "install-test-dependencies: building kube-apiserver from Debian's kubernetes source package (cached in $cache)"
+  if ! grep -rqs '^deb-src .*bookworm main' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo 'deb-src http://deb.debian.org/debian bookworm main' > /etc/apt/sources.list.d/githubsts-bookworm-src.list
+    apt-get update -qq
+  fi
+  mkdir -p "$cache/src"
+  (
+    cd "$cache/src"
+    src=$(find . -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
+    if [ -z "$src" ]; then
+      apt-get source -qq kubernetes >/dev/null 2>&1
+      src=$(find . -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
+    fi
+    cd "$src"
+    mkdir -p .go/src/k8s.io
+    ln -sfn ../../.. .go/src/k8s.io/kubernetes
+    cd .go/src/k8s.io/kubernetes
+    GOPATH="$PWD/../../.." PATH="/usr/lib/go-1.19/bin:$PATH" CGO_ENABLED=0 make WHAT=cmd/kube-apiserver >/dev/null
+    cp _output/local/bin/linux/amd64/kube-apiserver "$cache/bin/kube-apiserver.tmp"
+    mv "$cache/bin/kube-apiserver.tmp" "$cache/bin/kube-apiserver"
+  )
+fi
+
+echo "install-test-dependencies: etcd $(etcd --version | head -n 1 | awk '{print $3}'), $("$cache/bin/kube-apiserver" --version), redis $(redis-server --version | awk '{print $3}')"
