@@ -4,10 +4,16 @@
 #   kube-apiserver v1.20.2              built from Debian's kubernetes source package (about 4 minutes, once)
 #   kubectl                             already on the machine
 # The kube-apiserver binary is cached at $GITHUBSTS_CACHE (default /var/cache/githubsts)/bin/kube-apiserver.
+#
+# Kubernetes 1.20 vendors github.com/modern-go/reflect2 v1.0.1, which crashes (SIGSEGV in mapiterinit) when built
+# with Go >= 1.18 as soon as the apiserver serialises a map, e.g. on creating a custom resource. The build replaces it
+# with Debian's reflect2 1.0.2, the upstream fix; the marker file records that the cached binary has the fix.
 set -euo pipefail
 
 cache="${GITHUBSTS_CACHE:-/var/cache/githubsts}"
+marker="$cache/bin/kube-apiserver.reflect2-1.0.2"
 mkdir -p "$cache/bin"
+[ -f "$marker" ] || rm -f "$cache/bin/kube-apiserver"
 
 need_apt=()
 command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
@@ -15,6 +21,7 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ! -x "$cache/bin/kube-apiserver" ]; then
   command -v /usr/lib/go-1.19/bin/go >/dev/null 2>&1 || need_apt+=(golang-1.19-go)
   command -v rsync >/dev/null 2>&1 || need_apt+=(rsync)
+  [ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ] || need_apt+=(golang-github-modern-go-reflect2-dev)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -38,12 +45,18 @@ if [ ! -x "$cache/bin/kube-apiserver" ]; then
       src=$(find . -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
     fi
     cd "$src"
+    reflect2=vendor/github.com/modern-go/reflect2
+    rm -rf "$reflect2"
+    mkdir -p "$reflect2"
+    cp /usr/share/gocode/src/github.com/modern-go/reflect2/*.go /usr/share/gocode/src/github.com/modern-go/reflect2/*.s "$reflect2/"
+    rm -f "$reflect2"/*_test.go
     mkdir -p .go/src/k8s.io
     ln -sfn ../../.. .go/src/k8s.io/kubernetes
     cd .go/src/k8s.io/kubernetes
     GOPATH="$PWD/../../.." PATH="/usr/lib/go-1.19/bin:$PATH" CGO_ENABLED=0 make WHAT=cmd/kube-apiserver >/dev/null
     cp _output/local/bin/linux/amd64/kube-apiserver "$cache/bin/kube-apiserver.tmp"
     mv "$cache/bin/kube-apiserver.tmp" "$cache/bin/kube-apiserver"
+    touch "$marker"
   )
 fi
 
