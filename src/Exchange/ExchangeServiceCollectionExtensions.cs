@@ -34,11 +34,12 @@ public static class ExchangeServiceCollectionExtensions
             OidcMetadataCache.CreateHttpClient(options.Oidc),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OidcMetadataCache>>()));
-        services.TryAddSingleton<IIdentityTokenValidator>(sp => new OidcTokenValidator(
+        services.AddSingleton(sp => new OidcTokenValidator(
             options.Oidc,
             sp.GetRequiredService<OidcMetadataCache>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OidcTokenValidator>>()));
+        services.TryAddSingleton<IIdentityTokenValidator>(sp => sp.GetRequiredService<OidcTokenValidator>());
 
         services.AddSingleton(new RepositoryPolicySourceOptions { CacheTtl = options.PolicyCacheTtl });
         services.AddSingleton<IPolicySource, RepositoryPolicySource>();

@@ -22,6 +22,10 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_STS_MAX_TOKEN_LIFETIME_SECONDS"] = (s, n, v) => s.Sts.MaxTokenLifetimeSeconds = ParseInteger(n, v),
         ["GITHUBSTS_STS_ALLOW_PRIVATE_NETWORK_ADDRESSES"] = (s, n, v) => s.Sts.AllowPrivateNetworkAddresses = ParseBoolean(n, v),
         ["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = (s, n, v) => s.Policies.CacheTtlSeconds = (int)ParseInteger(n, v),
+        ["GITHUBSTS_KUBERNETES_NAMESPACE"] = (s, _, v) => s.Kubernetes.Namespace = v,
+        ["GITHUBSTS_KUBERNETES_TOKEN_REVIEW"] = (s, n, v) => s.Kubernetes.TokenReview = ParseBoolean(n, v),
+        ["GITHUBSTS_KUBERNETES_REQUIRE_POD_BINDING"] = (s, n, v) => s.Kubernetes.RequirePodBinding = ParseBoolean(n, v),
+        ["GITHUBSTS_KUBERNETES_LEASE_NAME"] = (s, _, v) => s.Kubernetes.LeaseName = v,
     };
 
     private static readonly Dictionary<string, Action<AppSettings, string, string>> AppSetters = new(StringComparer.Ordinal)

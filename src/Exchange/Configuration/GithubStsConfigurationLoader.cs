@@ -13,12 +13,13 @@ public static class GithubStsConfigurationLoader
     /// Loads the configuration: <paramref name="configPath"/> (from <c>--config</c>), else <c>GITHUBSTS_CONFIG</c>,
     /// else environment variables alone. Throws <see cref="ConfigurationException"/> naming the bad setting.
     /// </summary>
-    public static GithubStsOptions Load(string? configPath, IReadOnlyDictionary<string, string> environment)
+    /// <param name="requireApps">False when Apps may also come from GitHubApp resources (a cluster is configured).</param>
+    public static GithubStsOptions Load(string? configPath, IReadOnlyDictionary<string, string> environment, bool requireApps = true)
     {
         configPath ??= environment.GetValueOrDefault(EnvironmentOverrides.ConfigPathVariable);
         var settings = string.IsNullOrEmpty(configPath) ? new GithubStsSettings() : ReadFile(configPath);
         EnvironmentOverrides.Apply(settings, environment);
-        return SettingsValidator.Validate(settings);
+        return SettingsValidator.Validate(settings, requireApps);
     }
 
     /// <summary>The process environment as a dictionary (for <see cref="Load"/>).</summary>

@@ -14,4 +14,7 @@ public sealed class GithubStsOptions
     public required IReadOnlyList<GitHubAppRuntime> Apps { get; init; }
 
     public required TimeSpan PolicyCacheTtl { get; init; }
+
+    /// <summary>Operator settings, validated by the operator when a cluster is configured.</summary>
+    public KubernetesSettings Kubernetes { get; init; } = new();
 }

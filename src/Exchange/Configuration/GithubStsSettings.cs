@@ -11,6 +11,8 @@ public sealed class GithubStsSettings
     public List<AppSettings> Apps { get; set; } = [];
 
     public PolicySettings Policies { get; set; } = new();
+
+    public KubernetesSettings Kubernetes { get; set; } = new();
 }
 
 public sealed class StsSettings
@@ -48,4 +50,21 @@ public sealed class AppSettings
 public sealed class PolicySettings
 {
     public int CacheTtlSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Operator settings (used only when a cluster is configured). Plain values: the exchange library knows no Kubernetes types.
+/// </summary>
+public sealed class KubernetesSettings
+{
+    /// <summary>The operator's namespace (key Secrets, the leader Lease). Default: the in-cluster or kubeconfig namespace.</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>Confirm this cluster's service-account tokens with a TokenReview (revocation within 30 s).</summary>
+    public bool TokenReview { get; set; } = true;
+
+    /// <summary>Refuse this cluster's tokens that are not bound to a pod (e.g. from <c>kubectl create token</c>).</summary>
+    public bool RequirePodBinding { get; set; }
+
+    public string LeaseName { get; set; } = "github-sts-leader";
 }

@@ -16,7 +16,7 @@ internal static class SettingsValidator
     private const string DefaultApiUrl = "https://api.github.com/";
     private const string DefaultOrgPolicyRepo = ".github";
 
-    public static GithubStsOptions Validate(GithubStsSettings settings)
+    public static GithubStsOptions Validate(GithubStsSettings settings, bool requireApps = true)
     {
         var sts = settings.Sts;
         var identifier = ValidateIdentifier(sts.Identifier);
@@ -49,8 +49,9 @@ internal static class SettingsValidator
                 IssuerMaxTokenLifetime = lifetimes.ToFrozenDictionary(StringComparer.Ordinal),
                 AllowPrivateNetworkAddresses = sts.AllowPrivateNetworkAddresses,
             },
-            Apps = ValidateApps(settings.Apps),
+            Apps = ValidateApps(settings.Apps, requireApps),
             PolicyCacheTtl = TimeSpan.FromSeconds(settings.Policies.CacheTtlSeconds),
+            Kubernetes = ValidateKubernetes(settings.Kubernetes),
         };
     }
 
@@ -89,9 +90,28 @@ internal static class SettingsValidator
             ? TimeSpan.FromSeconds(seconds)
             : throw new ConfigurationException(setting, $"must be between 1 and {MaxLifetimeSeconds} seconds");
 
-    private static List<GitHubAppRuntime> ValidateApps(List<AppSettings> apps)
+    private static KubernetesSettings ValidateKubernetes(KubernetesSettings kubernetes)
     {
-        if (apps.Count == 0)
+        if (kubernetes.Namespace is { } ns && !IsDnsLabel(ns))
+        {
+            throw new ConfigurationException("kubernetes.namespace", "must be a namespace name (lower-case DNS label)");
+        }
+
+        if (!IsDnsLabel(kubernetes.LeaseName))
+        {
+            throw new ConfigurationException("kubernetes.leaseName", "must be a lower-case DNS label");
+        }
+
+        return kubernetes;
+    }
+
+    private static bool IsDnsLabel(string value) =>
+        value.Length is > 0 and <= 63 && value[0] != '-' && value[^1] != '-'
+        && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    private static List<GitHubAppRuntime> ValidateApps(List<AppSettings> apps, bool requireApps)
+    {
+        if (apps.Count == 0 && requireApps)
         {
             throw new ConfigurationException(
                 "apps", "at least one GitHub App is required (or set GITHUBSTS_GITHUB_APP_ID and GITHUBSTS_GITHUB_APP_PRIVATE_KEY)");

@@ -10,7 +10,11 @@ namespace GithubSts.Exchange.Health;
 public sealed class ServiceReadiness(IGitHubAppRegistry apps)
 {
     private readonly ConcurrentDictionary<string, AppVerificationState> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<bool>> _checks = new(StringComparer.Ordinal);
     private volatile bool _stopping;
+
+    /// <summary>Adds a condition readiness waits for (e.g. the operator's informers having synced).</summary>
+    public void AddCheck(string name, Func<bool> isReady) => _checks[name] = isReady;
 
     public void SetState(string appName, AppVerificationState state) => _states[appName] = state;
 
@@ -24,6 +28,15 @@ public sealed class ServiceReadiness(IGitHubAppRegistry apps)
         {
             reason = "shutting down";
             return false;
+        }
+
+        foreach (var (name, check) in _checks)
+        {
+            if (!check())
+            {
+                reason = name + " not ready";
+                return false;
+            }
         }
 
         foreach (var app in apps.Apps)

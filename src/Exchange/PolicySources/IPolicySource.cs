@@ -18,5 +18,8 @@ public interface IPolicySource
 /// <summary>The key of a policy: which app, which target, which identity.</summary>
 public sealed record PolicyLookup(GitHubAppRuntime App, ExchangeTarget Target, string Identity);
 
-/// <summary>A compiled policy and where it came from (<see cref="Origin"/> is logged, never returned to callers).</summary>
-public sealed record ResolvedPolicy(CompiledTrustPolicy Policy, string Origin);
+/// <summary>
+/// A compiled policy and where it came from (<see cref="Origin"/> is logged, never returned to callers).
+/// Sources may derive from it to carry source-specific facts that their own pipeline steps check.
+/// </summary>
+public record ResolvedPolicy(CompiledTrustPolicy Policy, string Origin);

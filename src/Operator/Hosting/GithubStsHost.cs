@@ -2,6 +2,7 @@ using GithubSts.Exchange;
 using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.Health;
+using GithubSts.Operator.Kubernetes;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace GithubSts.Operator.Hosting;
@@ -15,27 +16,43 @@ public static class GithubStsHost
     public static async Task<int> RunAsync(string[] args)
     {
         GithubStsOptions options;
+        KubernetesClientConfiguration? cluster;
         try
         {
-            options = GithubStsConfigurationLoader.Load(CommandLine.ConfigPath(args), GithubStsConfigurationLoader.ProcessEnvironment());
+            var environment = GithubStsConfigurationLoader.ProcessEnvironment();
+            cluster = KubernetesConfigLoader.Load(CommandLine.KubeconfigPath(args), environment);
+
+            // With a cluster, Apps may come from GitHubApp resources alone.
+            options = GithubStsConfigurationLoader.Load(CommandLine.ConfigPath(args), environment, requireApps: cluster is null);
         }
         catch (ConfigurationException e)
         {
             await Console.Error.WriteLineAsync($"github-sts: invalid configuration: {e.Message}");
             return 2;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
         {
             await Console.Error.WriteLineAsync($"github-sts: {e.Message}");
             return 2;
         }
 
-        await using var app = Build(args, options);
+        await using var app = Build(args, options, cluster);
+        if (cluster is null)
+        {
+            app.Logger.LogInformation("No Kubernetes configuration found (in-cluster, --kubeconfig, KUBECONFIG or ~/.kube/config): running the token exchange alone");
+        }
+        else
+        {
+            var server = cluster.Server;
+            app.Logger.LogInformation("Kubernetes API server {Server}: running the operator and the token exchange", server);
+        }
+
         await app.RunAsync();
         return 0;
     }
 
-    public static WebApplication Build(string[] args, GithubStsOptions options, Action<IServiceCollection>? configureServices = null)
+    public static WebApplication Build(
+        string[] args, GithubStsOptions options, KubernetesClientConfiguration? cluster = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = CommandLine.WithoutOwnOptions(args) });
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -57,6 +74,10 @@ public static class GithubStsHost
         // In-flight exchanges (bounded by outbound timeouts) finish before the host stops.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddGithubStsExchange(options);
+        if (cluster is not null)
+        {
+            builder.Services.AddGithubStsOperator(cluster, options);
+        }
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

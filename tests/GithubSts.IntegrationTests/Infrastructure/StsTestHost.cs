@@ -75,7 +75,7 @@ public sealed class StsTestHost : IAsyncDisposable
         configure?.Invoke(environment);
         var options = GithubStsConfigurationLoader.Load(null, environment);
 
-        _app = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, services);
+        _app = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, configureServices: services);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address) };

@@ -1,0 +1,46 @@
+namespace GithubSts.Operator.Apis.V1Alpha1;
+
+/// <summary>Condition types (cert-manager style: constants, never ad-hoc strings).</summary>
+public static class ConditionTypes
+{
+    /// <summary>TrustPolicy: the spec compiled into a policy.</summary>
+    public const string Accepted = "Accepted";
+
+    /// <summary>GitHubApp: usable for minting. TrustPolicy: in the index and serving exchanges.</summary>
+    public const string Ready = "Ready";
+}
+
+public static class ConditionStatus
+{
+    public const string True = "True";
+    public const string False = "False";
+    public const string Unknown = "Unknown";
+}
+
+/// <summary>Condition reasons (CamelCase, stable: users alert and filter on them).</summary>
+public static class ConditionReasons
+{
+    // GitHubApp
+    public const string SecretNotFound = "SecretNotFound";
+    public const string InvalidPrivateKey = "InvalidPrivateKey";
+    public const string InvalidSpec = "InvalidSpec";
+    public const string GitHubAuthFailed = "GitHubAuthFailed";
+    public const string GitHubUnreachable = "GitHubUnreachable";
+    public const string Verified = "Verified";
+
+    // TrustPolicy: Accepted
+    public const string Compiled = "Compiled";
+    public const string InvalidPattern = "InvalidPattern";
+    public const string UnknownPermission = "UnknownPermission";
+    public const string InvalidPolicy = "InvalidPolicy";
+    public const string IssuerUnknown = "ClusterIssuerUnknown";
+
+    // TrustPolicy: Ready
+    public const string AppNotFound = "AppNotFound";
+    public const string AppNotReady = "AppNotReady";
+    public const string NamespaceNotAllowed = "NamespaceNotAllowed";
+    public const string PermissionsExceedApp = "PermissionsExceedApp";
+    public const string Conflict = "Conflict";
+    public const string NotAccepted = "NotAccepted";
+    public const string Indexed = "Indexed";
+}

@@ -1,0 +1,76 @@
+using GithubSts.Operator.Kubernetes.Models;
+
+namespace GithubSts.Operator.Apis.V1Alpha1;
+
+/// <summary>A GitHub App TrustPolicies can mint with (cluster-scoped). Must match config/crds/githubsts.io_githubapps.yaml.</summary>
+public sealed class GitHubApp : KubernetesObject
+{
+    public GitHubAppSpec Spec { get; set; } = new();
+
+    public GitHubAppStatus? Status { get; set; }
+}
+
+public sealed class GitHubAppSpec
+{
+    public long AppId { get; set; }
+
+    public SecretKeySelector PrivateKeySecretRef { get; set; } = new();
+
+    public string? ApiUrl { get; set; }
+
+    public AllowedNamespaces? AllowedNamespaces { get; set; }
+
+    public Dictionary<string, string>? MaxPermissions { get; set; }
+
+    public RepositoryPolicies? RepositoryPolicies { get; set; }
+}
+
+public sealed class SecretKeySelector
+{
+    public string Namespace { get; set; } = string.Empty;
+
+    public string Name { get; set; } = string.Empty;
+
+    public string? Key { get; set; }
+}
+
+public sealed class AllowedNamespaces
+{
+    public List<string>? Names { get; set; }
+
+    public LabelSelector? Selector { get; set; }
+}
+
+public sealed class LabelSelector
+{
+    public Dictionary<string, string>? MatchLabels { get; set; }
+
+    public List<LabelSelectorRequirement>? MatchExpressions { get; set; }
+}
+
+public sealed class LabelSelectorRequirement
+{
+    public string Key { get; set; } = string.Empty;
+
+    public string Operator { get; set; } = string.Empty;
+
+    public List<string>? Values { get; set; }
+}
+
+public sealed class RepositoryPolicies
+{
+    public bool Enabled { get; set; }
+
+    public string? Path { get; set; }
+
+    public string? OrgPolicyRepo { get; set; }
+}
+
+public sealed class GitHubAppStatus
+{
+    public long? ObservedGeneration { get; set; }
+
+    public string? AppSlug { get; set; }
+
+    public List<Condition>? Conditions { get; set; }
+}

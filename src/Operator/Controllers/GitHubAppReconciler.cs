@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text;
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.GitHub;
+using GithubSts.Operator.Apis.V1Alpha1;
+using GithubSts.Operator.Index;
+using GithubSts.Operator.Kubernetes.Models;
+using GithubSts.Operator.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace GithubSts.Operator.Controllers;
+
+/// <summary>
+/// GitHubApp → a usable App in the registry: reads the key from its Secret, verifies it with <c>GET /app</c>, reports
+/// <c>Ready</c>. Runs on every replica (each keeps its own registry); only the leader writes status.
+/// </summary>
+public sealed partial class GitHubAppReconciler(
+    Informer<GitHubApp> apps,
+    Informer<Secret> secrets,
+    ClusterAppRegistry registry,
+    GitHubApiClient github,
+    StatusWriter status,
+    OperatorContext context,
+    TimeProvider time,
+    ILogger<GitHubAppReconciler> logger) : IReconciler<ObjectKey>
+{
+    public const string DefaultSecretKey = "private-key.pem";
+    private static readonly TimeSpan ReverifyInterval = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan RetryUnreachable = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, (string Fingerprint, GitHubAppRuntime Runtime)> _loaded = new(StringComparer.Ordinal);
+    private readonly Lock _loadedLock = new();
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
+    {
+        if (!apps.TryGet(null, key.Name, out var app))
+        {
+            Forget(key.Name);
+            return ReconcileResult.Done;
+        }
+
+        if (registry.IsConfigured(key.Name))
+        {
+            await ReportAsync(app, null, ConditionReasons.Conflict, "an app with this name is defined in the service configuration, which takes precedence", ct);
+            return ReconcileResult.Done;
+        }
+
+        var (runtime, reason, message) = Load(app);
+        if (runtime is null)
+        {
+            Forget(key.Name);
+            await ReportAsync(app, null, reason, message, ct);
+            return ReconcileResult.Done;
+        }
+
+        try
+        {
+            var info = await github.GetAppAsync(runtime.Credentials, ct);
+            registry.SetClusterApp(runtime);
+            await ReportAsync(app, info.Slug, ConditionReasons.Verified, $"GitHub accepted the App's credentials (app {info.Slug})", ct);
+            return ReconcileResult.After(ReverifyInterval);
+        }
+        catch (GitHubAuthenticationException)
+        {
+            Forget(key.Name);
+            await ReportAsync(app, null, ConditionReasons.GitHubAuthFailed, "GitHub rejected the App JWT: check appId and the private key", ct);
+            return ReconcileResult.After(ReverifyInterval);
+        }
+        catch (GitHubApiException e)
+        {
+            // GitHub is down or rate-limiting: keep serving with the key we have, and look again soon.
+            registry.SetClusterApp(runtime);
+            LogUnverified(key.Name, e.StatusCode);
+            await ReportAsync(app, null, ConditionReasons.GitHubUnreachable, "the key loaded but GitHub could not be asked to verify it yet", ct, readyStatus: ConditionStatus.Unknown);
+            return ReconcileResult.After(RetryUnreachable);
+        }
+    }
+
+    private (GitHubAppRuntime? Runtime, string Reason, string Message) Load(GitHubApp app)
+    {
+        var spec = app.Spec;
+        var name = app.Metadata.Name!;
+        var apiUrl = spec.ApiUrl ?? "https://api.github.com/";
+        if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var apiUri) || apiUri.Scheme != Uri.UriSchemeHttps && !(apiUri.Scheme == Uri.UriSchemeHttp && apiUri.IsLoopback))
+        {
+            return (null, ConditionReasons.InvalidSpec, "apiUrl must be an https URL");
+        }
+
+        var policies = spec.RepositoryPolicies;
+        if (!PolicyPathTemplate.TryCreate(policies?.Path ?? PolicyPathTemplate.PyGithubStsLayout, out var path, out var problem))
+        {
+            return (null, ConditionReasons.InvalidSpec, $"repositoryPolicies.path {problem}");
+        }
+
+        var reference = spec.PrivateKeySecretRef;
+        if (!string.Equals(reference.Namespace, context.Namespace, StringComparison.Ordinal))
+        {
+            return (null, ConditionReasons.SecretNotFound, $"the key Secret must be in the operator's namespace {context.Namespace}");
+        }
+
+        var secretKey = reference.Key ?? DefaultSecretKey;
+        if (!secrets.TryGet(reference.Namespace, reference.Name, out var secret) || secret.Data?.TryGetValue(secretKey, out var pemBytes) != true)
+        {
+            return (null, ConditionReasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} with key {secretKey} was not found");
+        }
+
+        var fingerprint = Convert.ToHexString(SHA256.HashData(
+            [.. pemBytes!, .. Encoding.UTF8.GetBytes($"\n{spec.AppId}\n{apiUri}\n{path.Template}\n{policies?.Enabled}\n{policies?.OrgPolicyRepo}")]));
+        lock (_loadedLock)
+        {
+            if (_loaded.TryGetValue(name, out var loaded) && loaded.Fingerprint == fingerprint)
+            {
+                return (loaded.Runtime, string.Empty, string.Empty);
+            }
+        }
+
+        var pem = Encoding.UTF8.GetString(pemBytes!);
+        RSA key;
+        try
+        {
+            // Secret data is PEM text, never a file path: refuse anything else before the loader sees it.
+            key = pem.Contains("-----BEGIN", StringComparison.Ordinal)
+                ? PrivateKeyLoader.Load(pem)
+                : throw new ArgumentException("the Secret value is not a PEM private key");
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            return (null, ConditionReasons.InvalidPrivateKey, e.Message);
+        }
+
+        var runtime = new GitHubAppRuntime
+        {
+            Credentials = new GitHubAppCredentials(name, spec.AppId, key, apiUri),
+            PolicyPath = path,
+            OrgPolicyRepository = policies?.OrgPolicyRepo ?? ".github",
+            RepositoryPoliciesEnabled = policies?.Enabled ?? false,
+        };
+        lock (_loadedLock)
+        {
+            _loaded[name] = (fingerprint, runtime);
+        }
+
+        return (runtime, string.Empty, string.Empty);
+    }
+
+    private void Forget(string name)
+    {
+        registry.RemoveClusterApp(name);
+        lock (_loadedLock)
+        {
+            _loaded.Remove(name);
+        }
+    }
+
+    private Task ReportAsync(GitHubApp app, string? slug, string reason, string message, CancellationToken ct, string? readyStatus = null)
+    {
+        var ready = readyStatus ?? (reason == ConditionReasons.Verified ? ConditionStatus.True : ConditionStatus.False);
+        var generation = app.Metadata.Generation;
+        var conditions = new ConditionSet(app.Status?.Conditions, generation, time.GetUtcNow())
+            .Set(ConditionTypes.Ready, ready, reason, message).Conditions;
+        slug ??= app.Status?.AppSlug;
+        if (app.Status is { } current && current.ObservedGeneration == generation
+            && string.Equals(current.AppSlug, slug, StringComparison.Ordinal) && ConditionSet.Same(current.Conditions, conditions))
+        {
+            return Task.CompletedTask;
+        }
+
+        return status.WriteAsync(
+            GithubStsResourceTypes.GitHubApps,
+            app,
+            new GitHubAppStatus { ObservedGeneration = generation, AppSlug = slug, Conditions = [.. conditions] },
+            ct);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "GitHubApp {App}: key loaded but GitHub could not verify it (status {Status}); retrying")]
+    private partial void LogUnverified(string app, int? status);
+}

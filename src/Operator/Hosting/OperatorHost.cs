@@ -1,0 +1,188 @@
+using GithubSts.Exchange.GitHub;
+using GithubSts.Exchange.Health;
+using GithubSts.Operator.Apis.V1Alpha1;
+using GithubSts.Operator.Authentication;
+using GithubSts.Operator.Controllers;
+using GithubSts.Operator.Index;
+using GithubSts.Operator.Kubernetes;
+using GithubSts.Operator.Kubernetes.Models;
+using GithubSts.Operator.Runtime;
+
+namespace GithubSts.Operator.Hosting;
+
+/// <summary>
+/// The operator inside the service: informers for GitHubApps, TrustPolicies, key Secrets and Namespaces, one controller
+/// per resource, and leader election. Every replica runs the informers and reconcilers (each keeps its own policy
+/// index and app registry); only the leader writes status.
+/// </summary>
+public sealed partial class OperatorHost(
+    KubernetesApiClient client,
+    OperatorContext context,
+    PolicyIndex index,
+    ClusterAppRegistry registry,
+    GitHubApiClient github,
+    KubernetesTokenValidator clusterTokens,
+    LeaderElector elector,
+    ServiceReadiness readiness,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private static readonly TimeSpan IssuerRetry = TimeSpan.FromSeconds(10);
+    private readonly ILogger _logger = loggers.CreateLogger<OperatorHost>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var apps = Informer<GitHubApp>(GithubStsResourceTypes.GitHubApps, null);
+        var policies = Informer<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, null);
+        var secrets = Informer<Secret>(ResourceTypes.Secrets, context.Namespace);
+        var namespaces = Informer<Namespace>(ResourceTypes.Namespaces, null);
+        readiness.AddCheck("kubernetes informers", () => apps.HasSynced && policies.HasSynced && secrets.HasSynced && namespaces.HasSynced);
+
+        var status = new StatusWriter(client, () => elector.IsLeader);
+        var appController = new Controller<ObjectKey>(
+            "githubapp",
+            new GitHubAppReconciler(apps, secrets, registry, github, status, context, time, loggers.CreateLogger<GitHubAppReconciler>()),
+            loggers.CreateLogger("GithubSts.Operator.Controllers.GitHubApp"),
+            time);
+        var policyController = new Controller<ObjectKey>(
+            "trustpolicy",
+            new TrustPolicyReconciler(policies, apps, namespaces, registry, index, status, context, time),
+            loggers.CreateLogger("GithubSts.Operator.Controllers.TrustPolicy"),
+            time,
+            new ControllerOptions { Workers = 2 });
+
+        void EnqueuePoliciesOf(string appName)
+        {
+            foreach (var policy in policies.List().Where(p => string.Equals(p.Spec.App, appName, StringComparison.Ordinal)))
+            {
+                policyController.Enqueue(ObjectKey.For(policy));
+            }
+        }
+
+        apps.AddHandler(InformerHandler.ForAll<GitHubApp>(app =>
+        {
+            appController.Enqueue(ObjectKey.For(app));
+            EnqueuePoliciesOf(app.Metadata.Name!);
+        }));
+
+        // A rotated key Secret reloads every App that points at it.
+        secrets.AddHandler(InformerHandler.ForAll<Secret>(secret =>
+        {
+            foreach (var app in apps.List().Where(a => a.Spec.PrivateKeySecretRef.Name == secret.Metadata.Name))
+            {
+                appController.Enqueue(ObjectKey.For(app));
+            }
+        }));
+
+        // Deleting a TrustPolicy removes it from the index at once, before any reconcile runs.
+        policies.AddHandler(new InformerHandler<TrustPolicy>(
+            onAdd: p => policyController.Enqueue(ObjectKey.For(p)),
+            onUpdate: (_, p) => policyController.Enqueue(ObjectKey.For(p)),
+            onDelete: p =>
+            {
+                index.Remove(p.Metadata.Namespace!, p.Metadata.Name!);
+                policyController.Enqueue(ObjectKey.For(p));
+            }));
+
+        namespaces.AddHandler(InformerHandler.ForAll<Namespace>(ns =>
+        {
+            foreach (var policy in policies.List().Where(p => p.Metadata.Namespace == ns.Metadata.Name))
+            {
+                policyController.Enqueue(ObjectKey.For(policy));
+            }
+        }));
+
+        // When the winner of a contested key changes, the losers' Ready conditions change too.
+        index.KeyChanged += key =>
+        {
+            foreach (var policy in policies.List())
+            {
+                if (string.Equals(policy.Spec.App, key.App, StringComparison.Ordinal)
+                    && string.Equals(TrustPolicyCompilation.IdentityOf(policy), key.Identity, StringComparison.Ordinal)
+                    && string.Equals(policy.Spec.Scope.ToLowerInvariant(), key.Scope, StringComparison.Ordinal))
+                {
+                    policyController.Enqueue(ObjectKey.For(policy));
+                }
+            }
+        };
+
+        // A new leader writes every status its predecessor may have left stale.
+        elector.StartedLeading += () =>
+        {
+            LogLeading(elector.Identity);
+            foreach (var app in apps.List())
+            {
+                appController.Enqueue(ObjectKey.For(app));
+            }
+
+            foreach (var policy in policies.List())
+            {
+                policyController.Enqueue(ObjectKey.For(policy));
+            }
+        };
+
+        var tasks = new List<Task>
+        {
+            DiscoverClusterIssuerAsync(stoppingToken),
+            apps.RunAsync(stoppingToken),
+            policies.RunAsync(stoppingToken),
+            secrets.RunAsync(stoppingToken),
+            namespaces.RunAsync(stoppingToken),
+            elector.RunAsync(stoppingToken),
+        };
+        try
+        {
+            await Task.WhenAll(apps.WaitForSyncAsync(stoppingToken), policies.WaitForSyncAsync(stoppingToken),
+                secrets.WaitForSyncAsync(stoppingToken), namespaces.WaitForSyncAsync(stoppingToken));
+            LogSynced(apps.Count, policies.Count);
+            tasks.Add(appController.RunAsync(stoppingToken));
+            tasks.Add(policyController.RunAsync(stoppingToken));
+            await Task.WhenAll(tasks);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Graceful stop: the elector releases the Lease as its RunAsync unwinds.
+            await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    private Informer<T> Informer<T>(ResourceType type, string? ns)
+        where T : KubernetesObject =>
+        new(client, type, ns, loggers.CreateLogger($"GithubSts.Operator.Informer.{type.Plural}"), time);
+
+    /// <summary>The cluster's issuer is needed by <c>serviceAccount</c> policies and by token routing; keep trying until it is known.</summary>
+    private async Task DiscoverClusterIssuerAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested && clusterTokens.ClusterIssuer is null)
+        {
+            try
+            {
+                await clusterTokens.InitializeAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogIssuerDiscoveryFailed(e.GetType().Name);
+            }
+
+            if (clusterTokens.ClusterIssuer is not null)
+            {
+                LogClusterIssuer(clusterTokens.ClusterIssuer);
+                return;
+            }
+
+            await Task.Delay(IssuerRetry, time, ct);
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Kubernetes informers synced: {Apps} GitHubApps, {Policies} TrustPolicies")]
+    private partial void LogSynced(int apps, int policies);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "This replica ({Identity}) is now the leader and writes status")]
+    private partial void LogLeading(string identity);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Cluster service-account issuer: {Issuer}")]
+    private partial void LogClusterIssuer(string issuer);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Could not discover the cluster's service-account issuer ({Error}); retrying")]
+    private partial void LogIssuerDiscoveryFailed(string error);
+}

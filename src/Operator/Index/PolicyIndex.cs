@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using GithubSts.Exchange.PolicySources;
+
+namespace GithubSts.Operator.Index;
+
+/// <summary>
+/// Reconciled TrustPolicies, consulted before repository-hosted files. Readers take the current immutable snapshot
+/// without locking; writers build the next snapshot under a lock and swap it in atomically (YARP's config snapshot).
+/// Removing a policy takes effect for the very next lookup.
+/// </summary>
+public sealed class PolicyIndex : IPolicySource
+{
+    public const int DefaultOrder = 100;
+
+    private readonly Lock _writeLock = new();
+    private volatile Snapshot _snapshot = Snapshot.Empty;
+
+    public int Order => DefaultOrder;
+
+    /// <summary>Raised after a write, with the keys whose winner may have changed (to requeue competing policies).</summary>
+    public event Action<PolicyIndexKey>? KeyChanged;
+
+    public int Count => _snapshot.Owners.Count;
+
+    public ValueTask<ResolvedPolicy?> FindAsync(PolicyLookup lookup, CancellationToken cancellationToken)
+    {
+        var key = new PolicyIndexKey(lookup.App.Name, lookup.Target.ToString(), lookup.Identity);
+        return ValueTask.FromResult<ResolvedPolicy?>(Winner(key));
+    }
+
+    /// <summary>The policy that serves <paramref name="key"/>: the oldest of those claiming it.</summary>
+    public IndexedPolicy? Winner(PolicyIndexKey key) =>
+        _snapshot.Candidates.TryGetValue(key, out var candidates) ? candidates[0] : null;
+
+    /// <summary>
+    /// Adds or replaces the entry of one TrustPolicy (which may have moved to another key). Re-adding the same
+    /// generation at the same key changes nothing and raises no event, so reconciles triggered by events settle.
+    /// </summary>
+    public void Upsert(IndexedPolicy policy)
+    {
+        PolicyIndexKey? previousKey;
+        lock (_writeLock)
+        {
+            var snapshot = _snapshot;
+            var owner = (policy.Namespace, policy.Name);
+            previousKey = snapshot.Owners.TryGetValue(owner, out var previous) ? previous : null;
+            if (previousKey == policy.Key && Candidates(policy.Key).FirstOrDefault(p => (p.Namespace, p.Name) == owner) is { } same
+                && same.Generation == policy.Generation && same.Created == policy.Created)
+            {
+                return;
+            }
+
+            var candidates = previousKey is { } old ? Without(snapshot.Candidates, old, owner) : snapshot.Candidates;
+            var list = candidates.TryGetValue(policy.Key, out var existing) ? existing : [];
+            list = list.Add(policy).Sort(IndexedPolicy.CompareAge);
+            _snapshot = new Snapshot(candidates.SetItem(policy.Key, list), snapshot.Owners.SetItem(owner, policy.Key));
+        }
+
+        if (previousKey is { } moved && moved != policy.Key)
+        {
+            KeyChanged?.Invoke(moved);
+        }
+
+        KeyChanged?.Invoke(policy.Key);
+    }
+
+    /// <summary>Removes the entry of one TrustPolicy, if any.</summary>
+    public void Remove(string ns, string name)
+    {
+        PolicyIndexKey key;
+        lock (_writeLock)
+        {
+            var snapshot = _snapshot;
+            var owner = (ns, name);
+            if (!snapshot.Owners.TryGetValue(owner, out key))
+            {
+                return;
+            }
+
+            _snapshot = new Snapshot(Without(snapshot.Candidates, key, owner), snapshot.Owners.Remove(owner));
+        }
+
+        KeyChanged?.Invoke(key);
+    }
+
+    /// <summary>Every policy competing for <paramref name="key"/>, oldest first.</summary>
+    public IReadOnlyList<IndexedPolicy> Candidates(PolicyIndexKey key) =>
+        _snapshot.Candidates.TryGetValue(key, out var candidates) ? candidates : [];
+
+    private static ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>> Without(
+        ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>> candidates, PolicyIndexKey key, (string, string) owner)
+    {
+        if (!candidates.TryGetValue(key, out var list))
+        {
+            return candidates;
+        }
+
+        list = list.RemoveAll(p => (p.Namespace, p.Name) == owner);
+        return list.IsEmpty ? candidates.Remove(key) : candidates.SetItem(key, list);
+    }
+
+    private sealed record Snapshot(
+        ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>> Candidates,
+        ImmutableDictionary<(string Namespace, string Name), PolicyIndexKey> Owners)
+    {
+        public static Snapshot Empty { get; } = new(
+            ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>>.Empty,
+            ImmutableDictionary<(string, string), PolicyIndexKey>.Empty);
+    }
+}
