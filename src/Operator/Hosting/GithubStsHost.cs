@@ -37,15 +37,7 @@ public static class GithubStsHost
         }
 
         await using var app = Build(args, options, cluster);
-        if (cluster is null)
-        {
-            app.Logger.LogInformation("No Kubernetes configuration found (in-cluster, --kubeconfig, KUBECONFIG or ~/.kube/config): running the token exchange alone");
-        }
-        else
-        {
-            var server = cluster.Server;
-            app.Logger.LogInformation("Kubernetes API server {Server}: running the operator and the token exchange", server);
-        }
+        StartupLog.Mode(app.Logger, cluster?.Server);
 
         await app.RunAsync();
         return 0;

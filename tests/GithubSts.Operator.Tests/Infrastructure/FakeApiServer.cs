@@ -87,12 +87,12 @@ public sealed class FakeApiServer : IAsyncDisposable
         $$"""{"metadata":{"name":"{{name}}","namespace":"ns","resourceVersion":"{{resourceVersion}}"},"type":"Opaque"}""";
 
     public static string SecretList(string resourceVersion, params string[] items) =>
-        $$"""{"kind":"SecretList","apiVersion":"v1","metadata":{"resourceVersion":"{{resourceVersion}}"},"items":[{{string.Join(',', items)}}]}""";
+        $$$"""{"kind":"SecretList","apiVersion":"v1","metadata":{"resourceVersion":"{{{resourceVersion}}}"},"items":[{{{string.Join(',', items)}}}]}""";
 
-    public static string Event(string type, string obj) => $$"""{"type":"{{type}}","object":{{obj}}}""";
+    public static string Event(string type, string obj) => $$$"""{"type":"{{{type}}}","object":{{{obj}}}}""";
 
     public static string Gone(string message = "too old resource version") =>
-        $$"""{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"{{message}}","reason":"Expired","code":410}}""";
+        $$$"""{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"{{{message}}}","reason":"Expired","code":410}}""";
 
     public async ValueTask DisposeAsync()
     {

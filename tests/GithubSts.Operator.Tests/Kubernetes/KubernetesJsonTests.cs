@@ -55,7 +55,7 @@ public sealed class KubernetesJsonTests
     [InlineData("2026-01-02T05:04:05.5+02:00", 5000000)]
     public void Times_with_0_to_9_fractional_digits_are_read(string text, long fractionTicks)
     {
-        var lease = JsonSerializer.Deserialize<Lease>($$"""{"spec":{"renewTime":"{{text}}"},"metadata":{"creationTimestamp":"{{text}}"}}""", KubernetesApiClient.JsonOptions)!;
+        var lease = JsonSerializer.Deserialize<Lease>($$$"""{"spec":{"renewTime":"{{{text}}}"},"metadata":{"creationTimestamp":"{{{text}}}"}}""", KubernetesApiClient.JsonOptions)!;
 
         var expected = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(fractionTicks);
         Assert.Equal(expected, lease.Spec.RenewTime);
