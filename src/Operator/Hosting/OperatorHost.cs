@@ -27,7 +27,7 @@ public sealed partial class OperatorHost(
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
-    private static readonly TimeSpan IssuerRetry = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan IssuerRetry = TimeSpan.FromSeconds(2);
     private readonly ILogger _logger = loggers.CreateLogger<OperatorHost>();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -123,7 +123,16 @@ public sealed partial class OperatorHost(
 
         var tasks = new List<Task>
         {
-            DiscoverClusterIssuerAsync(stoppingToken),
+            DiscoverClusterIssuerAsync(
+                () =>
+                {
+                    // serviceAccount policies waited for the issuer: reconcile them now rather than at their next retry.
+                    foreach (var policy in policies.List())
+                    {
+                        policyController.Enqueue(ObjectKey.For(policy));
+                    }
+                },
+                stoppingToken),
             apps.RunAsync(stoppingToken),
             policies.RunAsync(stoppingToken),
             secrets.RunAsync(stoppingToken),
@@ -151,7 +160,7 @@ public sealed partial class OperatorHost(
         new(client, type, ns, loggers.CreateLogger($"GithubSts.Operator.Informer.{type.Plural}"), time);
 
     /// <summary>The cluster's issuer is needed by <c>serviceAccount</c> policies and by token routing; keep trying until it is known.</summary>
-    private async Task DiscoverClusterIssuerAsync(CancellationToken ct)
+    private async Task DiscoverClusterIssuerAsync(Action discovered, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested && clusterTokens.ClusterIssuer is null)
         {
@@ -167,6 +176,7 @@ public sealed partial class OperatorHost(
             if (clusterTokens.ClusterIssuer is not null)
             {
                 LogClusterIssuer(clusterTokens.ClusterIssuer);
+                discovered();
                 return;
             }
 

@@ -20,6 +20,10 @@ public sealed partial class KubernetesApiClient : IDisposable
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
     private const int Max429Retries = 2;
+    private const string JsonAccept = "application/json";
+
+    // /openid/v1/jwks answers only to application/jwk-set+json.
+    private const string RawJsonAccept = "application/json, application/jwk-set+json, */*;q=0.5";
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WatchClientGrace = TimeSpan.FromSeconds(30);
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
@@ -113,7 +117,7 @@ public sealed partial class KubernetesApiClient : IDisposable
             lifetime.CancelAfter(TimeSpan.FromSeconds(seconds) + WatchClientGrace);
         }
 
-        using var response = await SendAsync("watch", HttpMethod.Get, path, null, null, timeout: null, ct, lifetime.Token);
+        using var response = await SendAsync("watch", HttpMethod.Get, path, null, null, JsonAccept, timeout: null, ct, lifetime.Token);
         Stream stream;
         try
         {
@@ -215,7 +219,7 @@ public sealed partial class KubernetesApiClient : IDisposable
         ArgumentNullException.ThrowIfNull(type);
         var body = options is null ? null : Serialize(options);
         using var response = await SendAsync(
-            "delete", HttpMethod.Delete, type.ItemPath(ns, name), body, body is null ? null : JsonContentType, _config.RequestTimeout, ct, ct);
+            "delete", HttpMethod.Delete, type.ItemPath(ns, name), body, body is null ? null : JsonContentType, JsonAccept, _config.RequestTimeout, ct, ct);
     }
 
     /// <summary>GET any path of the API server as JSON, e.g. <c>/.well-known/openid-configuration</c>, <c>/openid/v1/jwks</c>, <c>/version</c>.</summary>
@@ -227,7 +231,7 @@ public sealed partial class KubernetesApiClient : IDisposable
             throw new ArgumentException("The path must start with '/'.", nameof(absolutePath));
         }
 
-        return SendForJsonAsync<JsonDocument>("get", HttpMethod.Get, absolutePath, null, null, ct);
+        return SendForJsonAsync<JsonDocument>("get", HttpMethod.Get, absolutePath, null, null, RawJsonAccept, ct);
     }
 
     public void Dispose() => _http.Dispose();
@@ -262,13 +266,17 @@ public sealed partial class KubernetesApiClient : IDisposable
         return result;
     }
 
+    private Task<T> SendForJsonAsync<T>(
+        string operation, HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? contentType, CancellationToken ct) =>
+        SendForJsonAsync<T>(operation, method, path, body, contentType, JsonAccept, ct);
+
     private async Task<T> SendForJsonAsync<T>(
-        string operation, HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? contentType, CancellationToken ct)
+        string operation, HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? contentType, string accept, CancellationToken ct)
     {
         // One deadline for sending and reading.
         using var timeout = new CancellationTokenSource(_config.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        using var response = await SendAsync(operation, method, path, body, contentType, timeout: null, ct, linked.Token);
+        using var response = await SendAsync(operation, method, path, body, contentType, accept, timeout: null, ct, linked.Token);
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(linked.Token);
@@ -291,7 +299,7 @@ public sealed partial class KubernetesApiClient : IDisposable
     /// add deadlines to it.
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
-        string operation, HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? contentType, TimeSpan? timeout,
+        string operation, HttpMethod method, string path, byte[]? body, MediaTypeHeaderValue? contentType, string accept, TimeSpan? timeout,
         CancellationToken caller, CancellationToken ct)
     {
         using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t, _time) : null;
@@ -304,7 +312,7 @@ public sealed partial class KubernetesApiClient : IDisposable
             try
             {
                 using var request = new HttpRequestMessage(method, _baseAddress + path);
-                request.Headers.Accept.ParseAdd("application/json");
+                request.Headers.Accept.ParseAdd(accept);
                 request.Headers.UserAgent.ParseAdd(_config.UserAgent);
                 if (_config.TokenProvider is { } provider && await provider(token) is { Length: > 0 } bearer)
                 {

@@ -165,7 +165,7 @@ public sealed partial class Informer<T>
         List<T> items = [];
         string? listVersion = null;
         string? continueToken = null;
-        do
+        while (true)
         {
             var options = new ListOptions
             {
@@ -185,6 +185,7 @@ public sealed partial class Informer<T>
                 // The continue token expired between pages: start over with a consistent read.
                 LogListRestarted(Type.Plural);
                 items.Clear();
+                listVersion = null;
                 continueToken = null;
                 resourceVersion = null;
                 continue;
@@ -192,9 +193,13 @@ public sealed partial class Informer<T>
 
             listVersion ??= page.Metadata.ResourceVersion;
             items.AddRange(page.Items);
-            continueToken = string.IsNullOrEmpty(page.Metadata.Continue) ? null : page.Metadata.Continue;
+            if (string.IsNullOrEmpty(page.Metadata.Continue))
+            {
+                break;
+            }
+
+            continueToken = page.Metadata.Continue;
         }
-        while (continueToken is not null);
 
         Replace(items, listVersion);
     }

@@ -18,14 +18,14 @@ public sealed class OperatorKubeFixture : KubeApiServerFixture
 
 /// <summary>Tests that only read and write (run one after another on one server).</summary>
 [CollectionDefinition(Name)]
-public sealed class KubeApiServerCollection : ICollectionFixture<OperatorKubeFixture>
+public sealed class KubeApiServerGroup : ICollectionFixture<OperatorKubeFixture>
 {
     public const string Name = "kube-apiserver";
 }
 
 /// <summary>Tests that restart the API server, compact etcd or cut connections: their own server, in parallel with the others.</summary>
 [CollectionDefinition(Name)]
-public sealed class KubeApiServerFaultsCollection : ICollectionFixture<OperatorKubeFixture>
+public sealed class KubeApiServerFaultsGroup : ICollectionFixture<OperatorKubeFixture>
 {
     public const string Name = "kube-apiserver-faults";
 }

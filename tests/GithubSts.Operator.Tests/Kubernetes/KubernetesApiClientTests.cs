@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace GithubSts.Operator.Tests.Kubernetes;
 
-[Collection(KubeApiServerCollection.Name)]
+[Collection(KubeApiServerGroup.Name)]
 public sealed class KubernetesApiClientTests(OperatorKubeFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private readonly KubernetesApiClient _client = fixture.Server.CreateClient(logger: new TestLogger<KubernetesApiClient>(output));
@@ -273,15 +273,24 @@ public sealed class KubernetesApiClientTests(OperatorKubeFixture fixture, ITestO
         var other = await NamespaceAsync();
         var list = await _client.ListAsync<Secret>(ResourceTypes.Secrets, ns, null, default);
 
-        // The watch cache sends a bookmark 2 s before the deadline, once its resourceVersion moved past the watch's.
-        await _client.CreateAsync(ResourceTypes.Secrets, other, new Secret { Metadata = new ObjectMeta { Name = "elsewhere" } }, default);
+        // The watch cache sends a bookmark 2 s before the deadline, once its resourceVersion moved past the watch's
+        // (by any write of the resource, here one in another namespace).
         var events = new List<WatchEvent<Secret>>();
+        var writes = Task.Run(async () =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await Task.Delay(500);
+                await _client.CreateAsync(ResourceTypes.Secrets, other, new Secret { Metadata = new ObjectMeta { Name = $"elsewhere-{i}" } }, default);
+            }
+        });
         await foreach (var e in _client.WatchAsync<Secret>(
             ResourceTypes.Secrets, ns, new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion, TimeoutSeconds = 4 }, default))
         {
             events.Add(e);
         }
 
+        await writes;
         Assert.Contains(events, e => e.Type == WatchEventType.Bookmark);
         var bookmark = events.First(e => e.Type == WatchEventType.Bookmark);
         Assert.True(long.Parse(bookmark.Object!.Metadata.ResourceVersion!, System.Globalization.CultureInfo.InvariantCulture)
@@ -294,7 +303,9 @@ public sealed class KubernetesApiClientTests(OperatorKubeFixture fixture, ITestO
     {
         var ns = await NamespaceAsync();
         var old = await _client.ListAsync<ConfigMap>(ResourceTypes.ConfigMaps, ns, null, default);
-        await _client.CreateAsync(ResourceTypes.ConfigMaps, ns, new ConfigMap { Metadata = new ObjectMeta { Name = "bump" } }, default);
+        // Two writes: etcd keeps the compaction revision itself, so the watch must start before it.
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, ns, new ConfigMap { Metadata = new ObjectMeta { Name = "bump1" } }, default);
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, ns, new ConfigMap { Metadata = new ObjectMeta { Name = "bump2" } }, default);
         await fixture.Server.CompactEtcdAsync();
 
         var gone = await Assert.ThrowsAsync<KubernetesGoneException>(() => _client.ListAsync<ConfigMap>(

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using GithubSts.Operator.Apis.V1Alpha1;
+using GithubSts.Operator.Kubernetes;
+using GithubSts.Operator.Kubernetes.Models;
+using GithubSts.Testing.Kubernetes;
+using Xunit.Abstractions;
+
+namespace GithubSts.IntegrationTests.Operator;
+
+/// <summary>
+/// The operator against a real kube-apiserver: kubectl-applied GitHubApp and TrustPolicy resources become Ready, and
+/// projected service-account tokens from the TokenRequest API exchange for GitHub tokens minted by the simulator.
+/// </summary>
+public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHelper output) : IClassFixture<OperatorEnvironment>
+{
+    private const string Scope = "octo-org/octo-repo";
+    private const string Ns = OperatorEnvironment.OperatorNamespace;
+
+    [KubernetesFact]
+    public async Task A_service_account_token_exchanges_through_a_ready_trust_policy()
+    {
+        await env.ApplyAppAsync();
+        var app = await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "default", ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.Verified);
+        Assert.Equal("github-sts-operator-test", app.Status!.AppSlug);
+
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "deployer");
+        await env.ApplyAsync(Policy("deploy", Ns, "serviceAccount: deployer"));
+        var policy = await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "deploy", ConditionTypes.Ready, ConditionStatus.True);
+        Assert.Equal(ConditionReasons.Compiled, policy.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Accepted).Reason);
+        Assert.Equal("deploy", policy.Status.Identity);
+
+        var before = env.IssuedMints().Count;
+        using var response = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync(Ns, "deployer", OperatorEnvironment.Audience), Scope, "deploy");
+        Assert.Equal(200, (int)response.StatusCode);
+        var mint = Assert.Single(env.IssuedMints().Skip(before));
+        Assert.Equal(["octo-repo"], mint.RequestedRepositories);
+        Assert.Equal("read", mint.RequestedPermissions!["contents"]);
+
+        var columns = await env.Cluster.KubectlAsync("get", "ghtp", "-n", Ns, "deploy");
+        output.WriteLine(columns);
+        Assert.Contains("True", columns, StringComparison.Ordinal);
+        Assert.Contains(Scope, columns, StringComparison.Ordinal);
+    }
+
+    [KubernetesFact]
+    public async Task Bad_patterns_and_disallowed_namespaces_are_reported_and_never_indexed()
+    {
+        await env.ApplyAppAsync();
+        await env.ApplyAsync(Policy("bad-pattern", Ns, $"issuer: {env.Cluster.ServiceAccountIssuer}\n  subjectPattern: \"(a)\\\\1\""));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "bad-pattern", ConditionTypes.Accepted, ConditionStatus.False, ConditionReasons.InvalidPattern);
+
+        await env.Cluster.EnsureNamespaceAsync("tenant-x");
+        await env.Cluster.EnsureServiceAccountAsync("tenant-x", "deployer");
+        await env.ApplyAsync(Policy("outsider", "tenant-x", "serviceAccount: deployer"));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, "tenant-x", "outsider", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.NamespaceNotAllowed);
+
+        var before = env.IssuedMints().Count;
+        using var response = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync("tenant-x", "deployer", OperatorEnvironment.Audience), Scope, "outsider");
+        Assert.Equal(403, (int)response.StatusCode);
+        Assert.Equal(before, env.IssuedMints().Count);
+    }
+
+    [KubernetesFact]
+    public async Task Foreign_deleted_and_wrong_audience_tokens_are_refused_and_nothing_is_minted()
+    {
+        await env.ApplyAppAsync();
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "builder");
+        await env.ApplyAsync(Policy("build", Ns, "serviceAccount: builder"));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "build", ConditionTypes.Ready, ConditionStatus.True);
+
+        // A service account of another namespace, even one with the same name, is a different subject.
+        await env.Cluster.EnsureNamespaceAsync("tenant-y");
+        await env.Cluster.EnsureServiceAccountAsync("tenant-y", "builder");
+        var before = env.IssuedMints().Count;
+        using (var foreign = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync("tenant-y", "builder", OperatorEnvironment.Audience), Scope, "build"))
+        {
+            Assert.Equal(403, (int)foreign.StatusCode);
+        }
+
+        // The API server's own audience is not ours.
+        using (var wrongAudience = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync(Ns, "builder", env.Cluster.ServiceAccountIssuer), Scope, "build"))
+        {
+            Assert.Equal(401, (int)wrongAudience.StatusCode);
+        }
+
+        // A token whose service account is gone stops working (TokenReview), even though its signature is still valid.
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "short-lived");
+        await env.ApplyAsync(Policy("short", Ns, "serviceAccount: short-lived"));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "short", ConditionTypes.Ready, ConditionStatus.True);
+        var token = await env.Cluster.CreateTokenAsync(Ns, "short-lived", OperatorEnvironment.Audience);
+        await env.Cluster.KubectlAsync("-n", Ns, "delete", "serviceaccount", "short-lived");
+        using (var deleted = await env.ExchangeAsync(token, Scope, "short"))
+        {
+            Assert.Equal(401, (int)deleted.StatusCode);
+        }
+
+        Assert.Equal(before, env.IssuedMints().Count);
+    }
+
+    [KubernetesFact]
+    public async Task Editing_or_deleting_a_trust_policy_changes_the_outcome_within_seconds()
+    {
+        await env.ApplyAppAsync();
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "editor");
+        await env.ApplyAsync(Policy("edit-me", Ns, "serviceAccount: editor"));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "edit-me", ConditionTypes.Ready, ConditionStatus.True);
+        Task<string> Token() => env.Cluster.CreateTokenAsync(Ns, "editor", OperatorEnvironment.Audience);
+
+        using (var first = await env.ExchangeAsync(await Token(), Scope, "edit-me"))
+        {
+            Assert.Equal(200, (int)first.StatusCode);
+        }
+
+        await env.ApplyAsync(Policy("edit-me", Ns, "serviceAccount: editor", permissions: "issues: write"));
+        var stopwatch = Stopwatch.StartNew();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await env.ExchangeAsync(await Token(), Scope, "edit-me");
+            if (env.IssuedMints()[^1].RequestedPermissions!.ContainsKey("issues"))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(env.IssuedMints()[^1].RequestedPermissions!.ContainsKey("issues"), "the edit never took effect");
+        output.WriteLine($"edit took effect after {stopwatch.ElapsedMilliseconds} ms");
+
+        await env.Cluster.KubectlAsync("-n", Ns, "delete", "trustpolicy", "edit-me");
+        stopwatch.Restart();
+        using var denied = await env.EventuallyAsync(Token, Scope, "edit-me", 403);
+        Assert.Equal(403, (int)denied.StatusCode);
+        output.WriteLine($"delete took effect after {stopwatch.ElapsedMilliseconds} ms");
+    }
+
+    [KubernetesFact]
+    public async Task Policies_survive_an_api_server_restart_and_new_ones_are_picked_up_after_it()
+    {
+        await env.ApplyAppAsync();
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "survivor");
+        await env.ApplyAsync(Policy("survive", Ns, "serviceAccount: survivor"));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "survive", ConditionTypes.Ready, ConditionStatus.True);
+        var token = await env.Cluster.CreateTokenAsync(Ns, "survivor", OperatorEnvironment.Audience);
+
+        await env.Cluster.StopApiServerAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await env.Cluster.StartApiServerAsync();
+
+        using (var after = await env.EventuallyAsync(() => Task.FromResult(token), Scope, "survive", 200))
+        {
+            Assert.Equal(200, (int)after.StatusCode);
+        }
+
+        await env.ApplyAsync(Policy("after-restart", Ns, "serviceAccount: survivor"));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "after-restart", ConditionTypes.Ready, ConditionStatus.True, timeout: TimeSpan.FromSeconds(60));
+    }
+
+    internal static string Policy(string name, string ns, string who, string permissions = "contents: read", string scope = Scope, string app = "default") => $"""
+        apiVersion: githubsts.io/v1alpha1
+        kind: TrustPolicy
+        metadata:
+          name: {name}
+          namespace: {ns}
+        spec:
+          app: {app}
+          scope: {scope}
+          {who}
+          permissions:
+            {permissions}
+        """;
+}
