@@ -92,16 +92,16 @@ public sealed partial class OperatorHost(
             }
         }));
 
-        // When the winner of a contested key changes, the losers' Ready conditions change too.
-        index.KeyChanged += key =>
+        // When the winner of a contested key may have changed, the competitors' Ready conditions change too.
+        // Only the candidates of that key are touched: scanning every policy here would be quadratic at scale.
+        index.KeyChanged += (key, removal) =>
         {
-            foreach (var policy in policies.List())
+            var candidates = index.Candidates(key);
+            if (candidates.Count > 1 || (removal && candidates.Count == 1))
             {
-                if (string.Equals(policy.Spec.App, key.App, StringComparison.Ordinal)
-                    && string.Equals(TrustPolicyCompilation.IdentityOf(policy), key.Identity, StringComparison.Ordinal)
-                    && string.Equals(policy.Spec.Scope.ToLowerInvariant(), key.Scope, StringComparison.Ordinal))
+                foreach (var candidate in candidates)
                 {
-                    policyController.Enqueue(ObjectKey.For(policy));
+                    policyController.Enqueue(new ObjectKey(candidate.Namespace, candidate.Name));
                 }
             }
         };

@@ -17,8 +17,11 @@ public sealed class PolicyIndex : IPolicySource
 
     public int Order => DefaultOrder;
 
-    /// <summary>Raised after a write, with the keys whose winner may have changed (to requeue competing policies).</summary>
-    public event Action<PolicyIndexKey>? KeyChanged;
+    /// <summary>
+    /// Raised after a write with a key whose winner may have changed, and whether a policy left that key
+    /// (then a former loser may now win). Used to requeue competing policies so their Ready conditions follow.
+    /// </summary>
+    public event Action<PolicyIndexKey, bool>? KeyChanged;
 
     public int Count => _snapshot.Owners.Count;
 
@@ -58,10 +61,10 @@ public sealed class PolicyIndex : IPolicySource
 
         if (previousKey is { } moved && moved != policy.Key)
         {
-            KeyChanged?.Invoke(moved);
+            KeyChanged?.Invoke(moved, true);
         }
 
-        KeyChanged?.Invoke(policy.Key);
+        KeyChanged?.Invoke(policy.Key, false);
     }
 
     /// <summary>Removes the entry of one TrustPolicy, if any.</summary>
@@ -80,7 +83,7 @@ public sealed class PolicyIndex : IPolicySource
             _snapshot = new Snapshot(Without(snapshot.Candidates, key, owner), snapshot.Owners.Remove(owner));
         }
 
-        KeyChanged?.Invoke(key);
+        KeyChanged?.Invoke(key, true);
     }
 
     /// <summary>Every policy competing for <paramref name="key"/>, oldest first.</summary>

@@ -17,6 +17,9 @@ public sealed partial class KubernetesApiClient
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Kubernetes {Operation} was throttled (429); retrying in {RetryAfterSeconds} s")]
     private partial void LogThrottled(string operation, double retryAfterSeconds);
 
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Debug, Message = "Watch {Path} started over HTTP/{Version}")]
+    private partial void LogWatchStarted(string path, Version version);
+
     [LoggerMessage(EventId = 6005, Level = LogLevel.Debug, Message = "Watch {Path} reached its client-side deadline; ending it")]
     private partial void LogWatchDeadline(string path);
 }

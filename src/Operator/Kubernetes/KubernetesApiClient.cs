@@ -53,8 +53,6 @@ public sealed partial class KubernetesApiClient : IDisposable
         _http = new HttpClient(KubernetesHttpHandlerFactory.Create(config), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
     }
 
@@ -118,6 +116,7 @@ public sealed partial class KubernetesApiClient : IDisposable
         }
 
         using var response = await SendAsync("watch", HttpMethod.Get, path, null, null, JsonAccept, timeout: null, ct, lifetime.Token);
+        LogWatchStarted(path, response.Version);
         Stream stream;
         try
         {
@@ -311,7 +310,13 @@ public sealed partial class KubernetesApiClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                using var request = new HttpRequestMessage(method, _baseAddress + path);
+                using var request = new HttpRequestMessage(method, _baseAddress + path)
+                {
+                    // HTTP/2 when the server offers it (ALPN): watches multiplex on one connection, and keep-alive
+                    // pings detect dead connections.
+                    Version = HttpVersion.Version20,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                };
                 request.Headers.Accept.ParseAdd(accept);
                 request.Headers.UserAgent.ParseAdd(_config.UserAgent);
                 if (_config.TokenProvider is { } provider && await provider(token) is { Length: > 0 } bearer)

@@ -66,15 +66,15 @@ public sealed partial class EventRecorder
 
     /// <summary>Records an event with the default action.</summary>
     public Task RecordAsync(ObjectReference regarding, string type, string reason, string note, CancellationToken ct) =>
-        RecordAsync(regarding, type, reason, _options.DefaultAction, note, ct);
+        RecordAsync(regarding, type, reason, note, _options.DefaultAction, ct);
 
     /// <param name="regarding">The object the event is about (<see cref="ObjectReference.For"/>).</param>
     /// <param name="type"><see cref="Normal"/> or <see cref="Warning"/>.</param>
     /// <param name="reason">CamelCase, at most 128 characters.</param>
-    /// <param name="action">What was being done, e.g. <c>Reconcile</c>.</param>
     /// <param name="note">Human-readable; truncated to 1 KiB.</param>
+    /// <param name="action">What was being done, e.g. <c>Reconcile</c>.</param>
     /// <param name="ct">Cancels the write.</param>
-    public async Task RecordAsync(ObjectReference regarding, string type, string reason, string action, string note, CancellationToken ct)
+    public async Task RecordAsync(ObjectReference regarding, string type, string reason, string note, string action, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(regarding);
         ArgumentException.ThrowIfNullOrEmpty(regarding.Name, "regarding.Name");

@@ -147,7 +147,9 @@ public sealed partial class Informer<T>
                     await DelayAsync(backoff.NextDelay(), ct);
                 }
             }
-            catch (Exception ex) when (ex is KubernetesApiException or System.Text.Json.JsonException)
+#pragma warning disable CA1031 // Whatever failed, an informer backs off and tries again; it never dies.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
                 var delay = backoff.NextDelay();
                 LogFailed(ex, Type.Plural, needsList ? "list" : "watch", delay.TotalSeconds);

@@ -11,6 +11,7 @@ namespace GithubSts.IntegrationTests.Operator;
 /// The operator against a real kube-apiserver: kubectl-applied GitHubApp and TrustPolicy resources become Ready, and
 /// projected service-account tokens from the TokenRequest API exchange for GitHub tokens minted by the simulator.
 /// </summary>
+[Collection(KubernetesClusterTests.Name)]
 public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHelper output) : IClassFixture<OperatorEnvironment>
 {
     private const string Scope = "octo-org/octo-repo";

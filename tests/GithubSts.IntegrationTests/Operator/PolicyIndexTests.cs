@@ -36,7 +36,7 @@ public class PolicyIndexTests
     {
         var index = new PolicyIndex();
         var changed = new List<PolicyIndexKey>();
-        index.KeyChanged += changed.Add;
+        index.KeyChanged += (key, _) => changed.Add(key);
         index.Upsert(Compile(Policy("team-b", "deploy", created: T0.AddMinutes(5))));
         index.Upsert(Compile(Policy("team-a", "deploy", created: T0)));
 
