@@ -169,9 +169,14 @@ public sealed partial class GitHubAppReconciler(
             GithubStsResourceTypes.GitHubApps,
             app,
             new GitHubAppStatus { ObservedGeneration = generation, AppSlug = slug, Conditions = [.. conditions] },
-            ct);
+            ct,
+            ReadyOf(app.Status?.Conditions),
+            ReadyOf(conditions));
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "GitHubApp {App}: key loaded but GitHub could not verify it (status {Status}); retrying")]
     private partial void LogUnverified(string app, int? status);
+
+    private static Condition? ReadyOf(IEnumerable<Condition>? conditions) =>
+        conditions?.FirstOrDefault(c => string.Equals(c.Type, ConditionTypes.Ready, StringComparison.Ordinal));
 }

@@ -10,15 +10,28 @@ namespace GithubSts.Operator.Controllers;
 /// Writes <c>status</c> with a merge patch on the status subresource, only on the leader (every replica reconciles
 /// to keep its own index; one writes). Followers skip silently; the new leader re-reconciles everything.
 /// </summary>
-public sealed class StatusWriter(KubernetesApiClient client, Func<bool> isLeader)
+public sealed class StatusWriter(KubernetesApiClient client, Func<bool> isLeader, EventRecorder? events = null)
 {
     public bool IsLeader => isLeader();
 
-    public async Task WriteAsync<TStatus>(ResourceType type, KubernetesObject target, TStatus status, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the status; when the <c>Ready</c> condition changed (status or reason) also records an Event, Normal when
+    /// it became True and Warning otherwise, so <c>kubectl describe</c> shows the history.
+    /// </summary>
+    public async Task WriteAsync<TStatus>(
+        ResourceType type, KubernetesObject target, TStatus status, CancellationToken cancellationToken,
+        Condition? previousReady = null, Condition? ready = null)
     {
         if (!isLeader())
         {
             return;
+        }
+
+        if (events is not null && ready is not null
+            && (previousReady is null || previousReady.Status != ready.Status || previousReady.Reason != ready.Reason))
+        {
+            var eventType = ready.Status == "True" ? EventRecorder.Normal : EventRecorder.Warning;
+            await events.RecordAsync(ObjectReference.For(target), eventType, ready.Reason ?? "Unknown", ready.Message ?? string.Empty, cancellationToken);
         }
 
         var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(status, KubernetesApiClient.JsonOptions) };

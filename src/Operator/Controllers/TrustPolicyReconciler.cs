@@ -102,6 +102,11 @@ public sealed class TrustPolicyReconciler(
             GithubStsResourceTypes.TrustPolicies,
             policy,
             new TrustPolicyStatus { ObservedGeneration = generation, Identity = identity, Conditions = [.. conditions] },
-            ct);
+            ct,
+            ReadyOf(policy.Status?.Conditions),
+            ReadyOf(conditions));
     }
+
+    private static Condition? ReadyOf(IEnumerable<Condition>? conditions) =>
+        conditions?.FirstOrDefault(c => string.Equals(c.Type, ConditionTypes.Ready, StringComparison.Ordinal));
 }

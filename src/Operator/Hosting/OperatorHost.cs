@@ -38,7 +38,9 @@ public sealed partial class OperatorHost(
         var namespaces = Informer<Namespace>(ResourceTypes.Namespaces, null);
         readiness.AddCheck("kubernetes informers", () => apps.HasSynced && policies.HasSynced && secrets.HasSynced && namespaces.HasSynced);
 
-        var status = new StatusWriter(client, () => elector.IsLeader);
+        var events = new EventRecorder(client, () => elector.IsLeader, loggers.CreateLogger<EventRecorder>(), time,
+            new EventRecorderOptions { ReportingController = "githubsts.io/github-sts", DefaultNamespace = context.Namespace });
+        var status = new StatusWriter(client, () => elector.IsLeader, events);
         var appController = new Controller<ObjectKey>(
             "githubapp",
             new GitHubAppReconciler(apps, secrets, registry, github, status, context, time, loggers.CreateLogger<GitHubAppReconciler>()),

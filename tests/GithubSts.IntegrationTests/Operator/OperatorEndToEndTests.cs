@@ -37,6 +37,10 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
         Assert.Equal(["octo-repo"], mint.RequestedRepositories);
         Assert.Equal("read", mint.RequestedPermissions!["contents"]);
 
+        // The leader recorded the transition to Ready as an events.k8s.io/v1 Event.
+        var events = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, Ns, null, CancellationToken.None);
+        Assert.Contains(events.Items, e => e.Regarding?.Name == "deploy" && e.Reason == ConditionReasons.Indexed);
+
         var columns = await env.Cluster.KubectlAsync("get", "ghtp", "-n", Ns, "deploy");
         output.WriteLine(columns);
         Assert.Contains("True", columns, StringComparison.Ordinal);
