@@ -118,6 +118,11 @@ internal static class DemoRunner
             start.ArgumentList.Add(argument);
         }
 
+        // The demo needs no cluster: never pick up the developer's kubeconfig or an in-cluster service account.
+        start.Environment["KUBECONFIG"] = string.Empty;
+        start.Environment["HOME"] = Path.GetDirectoryName(configPath)!;
+        start.Environment.Remove("KUBERNETES_SERVICE_HOST");
+
         // The demo prints its own story; the service's log is dropped, its errors are shown.
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start github-sts");
         process.OutputDataReceived += (_, _) => { };
