@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -424,7 +426,10 @@ public sealed partial class KubernetesApiClient : IDisposable
         return status?.Details?.RetryAfterSeconds is { } seconds and >= 0 ? TimeSpan.FromSeconds(seconds) : null;
     }
 
-    private static bool IsTransport(Exception ex) => ex is HttpRequestException or IOException or ObjectDisposedException;
+    // SocketHttpHandler usually wraps socket errors in HttpRequestException, but not all of them (e.g. a connection reset
+    // between connect and the first read surfaces as a bare SocketException).
+    private static bool IsTransport(Exception ex) =>
+        ex is HttpRequestException or IOException or SocketException or AuthenticationException or ObjectDisposedException;
 
     private KubernetesUnavailableException Unavailable(string operation, Exception ex)
     {

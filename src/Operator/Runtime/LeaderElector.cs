@@ -235,7 +235,9 @@ public sealed partial class LeaderElector
             // Another candidate wrote first.
             return Attempt.Failed;
         }
-        catch (KubernetesApiException ex)
+#pragma warning disable CA1031 // Any failure is a failed attempt: the election loop retries, it never dies.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
         {
             LogAttemptFailed(ex, _options.Namespace, _options.LeaseName);
             return Attempt.Failed;

@@ -162,6 +162,19 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
         await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "after-restart", ConditionTypes.Ready, ConditionStatus.True, timeout: TimeSpan.FromSeconds(60));
     }
 
+    [KubernetesFact]
+    public async Task The_samples_are_accepted_by_the_api_server_and_the_operator()
+    {
+        await env.Cluster.EnsureNamespaceAsync("team-a");
+        var samples = Path.Combine(OperatorEnvironment.RepositoryRoot(), "config", "samples");
+        await env.Cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(samples, "githubapp.yaml"), "--dry-run=server");
+        await env.Cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(samples, "trustpolicy.yaml"));
+        foreach (var name in new[] { "deploy", "release" })
+        {
+            await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, "team-a", name, ConditionTypes.Accepted, ConditionStatus.True);
+        }
+    }
+
     internal static string Policy(string name, string ns, string who, string permissions = "contents: read", string scope = Scope, string app = "default") => $"""
         apiVersion: githubsts.io/v1alpha1
         kind: TrustPolicy

@@ -194,7 +194,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
         AppKey.Dispose();
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
