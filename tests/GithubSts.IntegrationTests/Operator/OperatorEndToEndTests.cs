@@ -163,6 +163,46 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
     }
 
     [KubernetesFact]
+    public async Task GitHubApp_status_follows_its_secret_and_credentials_and_a_rotated_key_is_picked_up()
+    {
+        await env.ApplyAsync($$"""
+            apiVersion: githubsts.io/v1alpha1
+            kind: GitHubApp
+            metadata:
+              name: rotating
+            spec:
+              appId: {{OperatorEnvironment.AppId}}
+              apiUrl: {{env.GitHub.ApiUrl}}
+              privateKeySecretRef: {namespace: {{Ns}}, name: rotating-key}
+            """);
+        await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "rotating", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.SecretNotFound);
+
+        await env.Cluster.KubectlAsync("-n", Ns, "create", "secret", "generic", "rotating-key", "--from-literal=private-key.pem=-----BEGIN RSA PRIVATE KEY-----\ngarbage\n-----END RSA PRIVATE KEY-----");
+        await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "rotating", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.InvalidPrivateKey);
+
+        // A well-formed key GitHub does not know.
+        using var stranger = Testing.GitHub.TestAppKey.Create();
+        await ReplaceSecretAsync(stranger.Pkcs8Pem);
+        await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "rotating", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.GitHubAuthFailed);
+
+        await ReplaceSecretAsync(env.AppKey.Pkcs8Pem);
+        await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "rotating", ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.Verified);
+    }
+
+    private async Task ReplaceSecretAsync(string pem)
+    {
+        await env.ApplyAsync($"""
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: rotating-key
+              namespace: {Ns}
+            data:
+              private-key.pem: {OperatorEnvironment.Utf8(pem)}
+            """);
+    }
+
+    [KubernetesFact]
     public async Task The_samples_are_accepted_by_the_api_server_and_the_operator()
     {
         await env.Cluster.EnsureNamespaceAsync("team-a");
