@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using GithubSts.Exchange.Identity;
@@ -13,8 +12,7 @@ internal sealed class ClusterIssuerMetadata
     /// <summary>What the API server signs service-account tokens with: RS256, or ES256 for an EC signing key.</summary>
     public const JwsAlgorithm AcceptedAlgorithms = JwsAlgorithm.RS256 | JwsAlgorithm.ES256;
 
-    private readonly FrozenDictionary<string, SigningKey> keysById;
-    private readonly SigningKey? onlyKey;
+    private readonly SigningKeySet keySet;
 
     private ClusterIssuerMetadata(string issuer, JwsAlgorithm algorithms, IReadOnlyList<SigningKey> keys, DateTimeOffset fetchedAt)
     {
@@ -22,25 +20,7 @@ internal sealed class ClusterIssuerMetadata
         Algorithms = algorithms;
         FetchedAt = fetchedAt;
         KeyCount = keys.Count;
-
-        // A kid published twice is ambiguous, so neither copy is selectable by that kid (as for OIDC issuers).
-        var byId = new Dictionary<string, SigningKey>(StringComparer.Ordinal);
-        var ambiguous = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            if (key.KeyId is { } kid && !byId.TryAdd(kid, key))
-            {
-                ambiguous.Add(kid);
-            }
-        }
-
-        foreach (var kid in ambiguous)
-        {
-            byId.Remove(kid);
-        }
-
-        keysById = byId.ToFrozenDictionary(StringComparer.Ordinal);
-        onlyKey = keys.Count == 1 ? keys[0] : null;
+        keySet = new SigningKeySet(keys);
     }
 
     /// <summary>The discovery document's <c>issuer</c>: the exact <c>iss</c> of this cluster's tokens.</summary>
@@ -54,7 +34,7 @@ internal sealed class ClusterIssuerMetadata
     public int KeyCount { get; }
 
     /// <summary>A kid selects exactly one key; without a kid, only a single-key set selects its key.</summary>
-    public SigningKey? FindKey(string? kid) => kid is null ? onlyKey : keysById.GetValueOrDefault(kid);
+    public SigningKey? FindKey(string? kid) => keySet.Find(kid);
 
     /// <summary>Reads the two documents the API server serves. Never looks at <c>jwks_uri</c>.</summary>
     /// <exception cref="MetadataFetchException">A document breaks a rule or holds no usable key (fixed-text message).</exception>
