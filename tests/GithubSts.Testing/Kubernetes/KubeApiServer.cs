@@ -24,6 +24,8 @@ namespace GithubSts.Testing.Kubernetes;
 public sealed class KubeApiServer : IAsyncDisposable
 {
     public const string DefaultServiceAccountIssuer = "https://kubernetes.default.svc.cluster.local";
+    private const string WorkDirectoryPrefix = "githubsts-kube-";
+    private const string OwnerFile = "owner.pid";
     private static readonly Lazy<string?> Missing = new(FindMissingComponents);
 
     private readonly KubeApiServerOptions _options;
@@ -91,7 +93,9 @@ public sealed class KubeApiServer : IAsyncDisposable
             throw new InvalidOperationException(missing);
         }
 
-        var work = Directory.CreateTempSubdirectory("githubsts-kube-").FullName;
+        RemoveAbandonedWorkDirectories();
+        var work = Directory.CreateTempSubdirectory(WorkDirectoryPrefix).FullName;
+        await File.WriteAllTextAsync(Path.Combine(work, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         var etcdPort = FreePort();
         var apiPort = FreePort();
         var arguments = PrepareApiServer(options, work, etcdPort, apiPort);
@@ -505,6 +509,39 @@ public sealed class KubeApiServer : IAsyncDisposable
         if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Conflict)
         {
             throw new InvalidOperationException($"POST {path} failed ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>Deletes work directories left by test hosts that were killed (their processes died with them).</summary>
+    private static void RemoveAbandonedWorkDirectories()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), WorkDirectoryPrefix + "*"))
+        {
+            try
+            {
+                var owner = int.Parse(File.ReadAllText(Path.Combine(directory, OwnerFile)), System.Globalization.CultureInfo.InvariantCulture);
+                if (owner != Environment.ProcessId && !ProcessExists(owner))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // Not ours, in use, or half-written: leave it.
+            }
+        }
+    }
+
+    private static bool ProcessExists(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
