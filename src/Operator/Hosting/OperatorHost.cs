@@ -39,7 +39,9 @@ public sealed partial class OperatorHost(
         readiness.AddCheck("kubernetes informers", () => apps.HasSynced && policies.HasSynced && secrets.HasSynced && namespaces.HasSynced);
 
         var events = new EventRecorder(client, () => elector.IsLeader, loggers.CreateLogger<EventRecorder>(), time,
-            new EventRecorderOptions { ReportingController = "githubsts.io/github-sts", DefaultNamespace = context.Namespace });
+            // Events about cluster-scoped GitHubApps: kube-system is the namespace every Kubernetes version accepts
+            // for new-style Events (1.20 accepts only it; later releases also take default).
+            new EventRecorderOptions { ReportingController = "githubsts.io/github-sts", DefaultNamespace = "kube-system" });
         var status = new StatusWriter(client, () => elector.IsLeader, events);
         var appController = new Controller<ObjectKey>(
             "githubapp",

@@ -41,6 +41,10 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
         var events = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, Ns, null, CancellationToken.None);
         Assert.Contains(events.Items, e => e.Regarding?.Name == "deploy" && e.Reason == ConditionReasons.Indexed);
 
+        // Events about the cluster-scoped GitHubApp live in kube-system, as Kubernetes requires.
+        var appEvents = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, "kube-system", null, CancellationToken.None);
+        Assert.Contains(appEvents.Items, e => e.Regarding?.Name == "default" && e.Reason == ConditionReasons.Verified);
+
         var columns = await env.Cluster.KubectlAsync("get", "ghtp", "-n", Ns, "deploy");
         output.WriteLine(columns);
         Assert.Contains("True", columns, StringComparison.Ordinal);
@@ -200,6 +204,55 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
             data:
               private-key.pem: {OperatorEnvironment.Utf8(pem)}
             """);
+    }
+
+    [KubernetesFact]
+    public async Task A_cluster_token_can_only_use_trust_policies_of_its_own_namespace()
+    {
+        await env.ApplyAppAsync(extraSpec: "  allowedNamespaces:\n    names: [github-sts, tenant-z]");
+        await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "default", ConditionTypes.Ready, ConditionStatus.True);
+
+        // The subject pattern would admit any namespace's "ci" account; tenancy must still confine it to github-sts.
+        await env.ApplyAsync(Policy("wide", Ns, $"issuer: {env.Cluster.ServiceAccountIssuer}\n  subjectPattern: \"system:serviceaccount:[a-z0-9-]+:ci\""));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "wide", ConditionTypes.Ready, ConditionStatus.True);
+        await env.Cluster.EnsureNamespaceAsync("tenant-z");
+        await env.Cluster.EnsureServiceAccountAsync("tenant-z", "ci");
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "ci");
+
+        var before = env.IssuedMints().Count;
+        using (var foreign = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync("tenant-z", "ci", OperatorEnvironment.Audience), Scope, "wide"))
+        {
+            Assert.Equal(403, (int)foreign.StatusCode);
+        }
+
+        Assert.Equal(before, env.IssuedMints().Count);
+        using var own = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync(Ns, "ci", OperatorEnvironment.Audience), Scope, "wide");
+        Assert.Equal(200, (int)own.StatusCode);
+    }
+
+    [KubernetesFact]
+    public async Task Repository_policy_files_are_used_only_when_the_app_enables_them()
+    {
+        env.GitHub.SetFile(OperatorEnvironment.Org, "octo-repo", ".github/sts/repo-app/from-file.sts.yaml", $$"""
+            issuer: {{env.Cluster.ServiceAccountIssuer}}
+            subject: system:serviceaccount:{{Ns}}:filer
+            permissions:
+              issues: write
+            """);
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "filer");
+        Task<string> Token() => env.Cluster.CreateTokenAsync(Ns, "filer", OperatorEnvironment.Audience);
+
+        await env.ApplyAppAsync("repo-app");
+        await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "repo-app", ConditionTypes.Ready, ConditionStatus.True);
+        using (var disabled = await env.ExchangeAsync(await Token(), Scope + "&app=repo-app", "from-file"))
+        {
+            Assert.Equal(403, (int)disabled.StatusCode);
+        }
+
+        await env.ApplyAppAsync("repo-app", "  repositoryPolicies:\n    enabled: true");
+        using var enabled = await env.EventuallyAsync(Token, Scope + "&app=repo-app", "from-file", 200);
+        Assert.Equal(200, (int)enabled.StatusCode);
+        Assert.Equal("write", env.IssuedMints()[^1].RequestedPermissions!["issues"]);
     }
 
     [KubernetesFact]
