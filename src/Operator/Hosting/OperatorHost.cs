@@ -53,7 +53,7 @@ public sealed partial class OperatorHost(
             new TrustPolicyReconciler(policies, apps, namespaces, registry, index, status, context, time),
             loggers.CreateLogger("GithubSts.Operator.Controllers.TrustPolicy"),
             time,
-            new ControllerOptions { Workers = 2 });
+            new ControllerOptions { Workers = 4 });
 
         void EnqueuePoliciesOf(string appName)
         {
