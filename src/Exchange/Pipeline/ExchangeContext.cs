@@ -30,4 +30,22 @@ public sealed class ExchangeContext(ExchangeRequest request)
 
     /// <summary>Set by the minting step.</summary>
     public ExchangeResult? Result { get; set; }
+
+    private List<Func<Task>>? _onFailure;
+
+    /// <summary>Registers work to undo when a later step fails (e.g. release a replay reservation).</summary>
+    public void OnFailure(Func<Task> undo) => (_onFailure ??= []).Add(undo);
+
+    internal async Task RunFailureCallbacksAsync()
+    {
+        if (_onFailure is null)
+        {
+            return;
+        }
+
+        for (var i = _onFailure.Count - 1; i >= 0; i--)
+        {
+            await _onFailure[i]();
+        }
+    }
 }

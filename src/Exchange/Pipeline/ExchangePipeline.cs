@@ -7,12 +7,15 @@ namespace GithubSts.Exchange.Pipeline;
 public sealed partial class ExchangePipeline
 {
     private readonly IExchangeStep[] _steps;
+    private readonly IExchangeObserver[] _observers;
     private readonly ILogger<ExchangePipeline> _logger;
     private readonly TimeProvider _time;
 
-    public ExchangePipeline(IEnumerable<IExchangeStep> steps, TimeProvider time, ILogger<ExchangePipeline> logger)
+    public ExchangePipeline(
+        IEnumerable<IExchangeStep> steps, IEnumerable<IExchangeObserver> observers, TimeProvider time, ILogger<ExchangePipeline> logger)
     {
         _steps = [.. steps.OrderBy(s => s.Order)];
+        _observers = [.. observers];
         _time = time;
         _logger = logger;
     }
@@ -39,10 +42,12 @@ public sealed partial class ExchangePipeline
                     context.Caller.Subject, context.Caller.TokenId, context.Policy.Origin, context.InstallationId, fingerprint, elapsed);
             }
 
+            Notify(new ExchangeOutcome(context, result, null, _time.GetElapsedTime(started)));
             return result;
         }
         catch (ExchangeException e)
         {
+            await context.RunFailureCallbacksAsync();
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 var (app, scope, identity) = (LogText.Clean(request.App), LogText.Clean(request.Scope), LogText.Clean(request.Identity));
@@ -52,7 +57,22 @@ public sealed partial class ExchangePipeline
                     context.Caller?.Subject, e.Message, elapsed);
             }
 
+            Notify(new ExchangeOutcome(context, null, e, _time.GetElapsedTime(started)));
             throw;
+        }
+        catch
+        {
+            // Cancellation or a bug: still undo reservations, then let the host answer 500 / drop the request.
+            await context.RunFailureCallbacksAsync();
+            throw;
+        }
+    }
+
+    private void Notify(ExchangeOutcome outcome)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.OnCompleted(outcome);
         }
     }
 }

@@ -19,5 +19,6 @@ public static class ExchangeStepOrder
     public const int ValidateToken = 3_000;
     public const int ResolvePolicy = 4_000;
     public const int Authorize = 5_000;
+    public const int ReplayProtection = 6_000;
     public const int MintToken = 7_000;
 }
