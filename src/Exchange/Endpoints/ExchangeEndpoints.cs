@@ -92,6 +92,8 @@ public static class ExchangeEndpoints
                 App = parameters.App,
                 SubjectToken = token,
                 RequestId = http.TraceIdentifier,
+                ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
+                UserAgent = RequestMetadata.UserAgent(http),
                 Endpoint = endpoint,
             },
             http.RequestAborted);

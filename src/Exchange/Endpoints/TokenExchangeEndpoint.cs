@@ -54,6 +54,8 @@ internal static class TokenExchangeEndpoint
                     App = NullIfAbsent(form["app"]),
                     SubjectToken = form["subject_token"].ToString(),
                     RequestId = http.TraceIdentifier,
+                    ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
+                    UserAgent = RequestMetadata.UserAgent(http),
                     Endpoint = "token_exchange",
                 },
                 http.RequestAborted);

@@ -16,4 +16,10 @@ public sealed class ExchangeRequest
 
     /// <summary>Which API shape carried the request (for logs and audit only).</summary>
     public string Endpoint { get; init; } = "exchange";
+
+    /// <summary>The caller's address as the server saw it (audit only).</summary>
+    public string? ClientAddress { get; init; }
+
+    /// <summary>The caller's User-Agent, truncated (audit only).</summary>
+    public string? UserAgent { get; init; }
 }

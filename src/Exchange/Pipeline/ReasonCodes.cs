@@ -15,7 +15,8 @@ public static class ReasonCodes
         ? AudienceNotForService
         : "policy_" + ToSnakeCase(reason.ToString());
 
-    private static string ToSnakeCase(string name)
+    /// <summary><c>AccessDenied</c> → <c>access_denied</c>.</summary>
+    internal static string ToSnakeCase(string name)
     {
         var builder = new System.Text.StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)

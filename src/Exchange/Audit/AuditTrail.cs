@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Threading.Channels;
+using GithubSts.Exchange.Pipeline;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GithubSts.Exchange.Audit;
+
+/// <summary>
+/// One JSON line per exchange attempt to stdout and/or a rotated file. The request path only enqueues into a bounded
+/// channel; a background writer does the I/O. When the queue is full the event is dropped and counted
+/// (<c>githubsts_audit_events_dropped_total</c>) rather than slowing the exchange down.
+/// </summary>
+public sealed partial class AuditTrail : BackgroundService, IExchangeObserver
+{
+    private static readonly Meter Meter = new("GithubSts");
+    private static readonly Counter<long> Dropped =
+        Meter.CreateCounter<long>("githubsts.audit.events.dropped", description: "Audit events dropped because the audit queue was full");
+
+    private readonly AuditOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AuditTrail> _logger;
+    private readonly Channel<AuditEvent> _queue;
+
+    public AuditTrail(AuditOptions options, TimeProvider time, ILogger<AuditTrail> logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+    }
+
+    /// <summary>Extra sink for tests and embedding hosts (called on the writer thread).</summary>
+    public event Action<AuditEvent>? Written;
+
+    public void OnCompleted(ExchangeOutcome outcome)
+    {
+        if (!_queue.Writer.TryWrite(AuditEventFactory.Create(outcome, _time.GetUtcNow())))
+        {
+            Dropped.Add(1);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var file = _options.FilePath is null ? null : new AuditFileSink(_options, _time);
+        await using var stdout = _options.Stdout ? Console.OpenStandardOutput() : null;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        try
+        {
+            await foreach (var auditEvent in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                Write(auditEvent, buffer, file, stdout);
+                if (_queue.Reader.Count == 0)
+                {
+                    file?.Flush();
+                    stdout?.Flush();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: write what is already queued, so the last exchanges are not lost.
+            while (_queue.Reader.TryRead(out var auditEvent))
+            {
+                Write(auditEvent, buffer, file, stdout);
+            }
+
+            file?.Flush();
+        }
+    }
+
+    private void Write(AuditEvent auditEvent, System.Buffers.ArrayBufferWriter<byte> buffer, AuditFileSink? file, Stream? stdout)
+    {
+        buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(json, auditEvent, AuditJsonContext.Default.AuditEvent);
+        }
+
+        buffer.Write("\n"u8);
+        try
+        {
+            file?.Write(buffer.WrittenSpan);
+            stdout?.Write(buffer.WrittenSpan);
+        }
+        catch (IOException e)
+        {
+            LogWriteFailed(e.Message);
+        }
+
+        Written?.Invoke(auditEvent);
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "Writing the audit trail failed: {Problem}")]
+    private partial void LogWriteFailed(string problem);
+}
