@@ -2,7 +2,7 @@
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
 
-.PHONY: demo run build test lint format publish clean
+.PHONY: demo run build test lint format publish image chart-lint clean
 
 demo: ## Start the service against the bundled GitHub simulator and OIDC issuer, exchange once, get denied once
 	$(DOTNET) run --project tests/GithubSts.Demo -c $(CONFIGURATION) --
@@ -24,6 +24,16 @@ format:
 
 publish: ## Self-contained-free Release build of the github-sts executable into ./out
 	$(DOTNET) publish src/Operator -c Release -o out
+
+IMAGE ?= github-sts:dev
+HELM ?= $(or $(wildcard $(or $(GITHUBSTS_CACHE),/var/cache/githubsts)/bin/helm),helm)
+
+image: ## Build the container image (Dockerfile at the repo root) as $(IMAGE)
+	docker build -t $(IMAGE) .
+
+chart-lint: ## helm lint and render the chart in charts/github-sts
+	$(HELM) lint charts/github-sts
+	$(HELM) template github-sts charts/github-sts --namespace github-sts >/dev/null
 
 clean:
 	$(DOTNET) clean GithubSts.sln

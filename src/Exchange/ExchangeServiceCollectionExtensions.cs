@@ -1,4 +1,5 @@
 using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.Audit;
 using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Health;
@@ -6,6 +7,9 @@ using GithubSts.Exchange.Identity;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Pipeline.Steps;
 using GithubSts.Exchange.PolicySources;
+using GithubSts.Exchange.Replay;
+using GithubSts.Exchange.Replay.Redis;
+using GithubSts.Exchange.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -27,7 +31,8 @@ public static class ExchangeServiceCollectionExtensions
             GitHubApiClient.CreateHttpClient(),
             sp.GetRequiredService<AppJwtFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GitHubApiClient>>()));
+            sp.GetRequiredService<ILogger<GitHubApiClient>>(),
+            metrics: sp.GetRequiredService<GithubStsMetrics>()));
 
         services.AddSingleton(sp => new OidcMetadataCache(
             options.Oidc,
@@ -50,9 +55,27 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<IExchangeStep, ResolvePolicyStep>();
         services.AddSingleton<IExchangeStep, AuthorizeStep>();
         services.AddSingleton<IExchangeStep, MintTokenStep>();
+        switch (options.Replay.Backend)
+        {
+            case ReplayBackend.Memory:
+                services.TryAddSingleton<IReplayStore>(sp => new MemoryReplayStore(sp.GetRequiredService<TimeProvider>(), options.Replay.MaxEntries));
+                services.AddSingleton<IExchangeStep, ReplayProtectionStep>();
+                break;
+            case ReplayBackend.Redis:
+                services.TryAddSingleton<IReplayStore>(_ => new RedisReplayStore(new RedisClient(options.Replay.Redis!)));
+                services.AddSingleton<IExchangeStep, ReplayProtectionStep>();
+                break;
+        }
+
         services.AddSingleton<ExchangePipeline>();
 
+        if (options.Audit.Stdout || options.Audit.FilePath is not null)
+        {
+            services.AddGithubStsAudit(options.Audit);
+        }
+
         services.AddSingleton<ServiceReadiness>();
+        services.AddGithubStsTelemetry();
         services.AddHostedService<AppVerifier>();
         return services;
     }

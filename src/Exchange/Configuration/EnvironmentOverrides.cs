@@ -26,6 +26,15 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_KUBERNETES_TOKEN_REVIEW"] = (s, n, v) => s.Kubernetes.TokenReview = ParseBoolean(n, v),
         ["GITHUBSTS_KUBERNETES_REQUIRE_POD_BINDING"] = (s, n, v) => s.Kubernetes.RequirePodBinding = ParseBoolean(n, v),
         ["GITHUBSTS_KUBERNETES_LEASE_NAME"] = (s, _, v) => s.Kubernetes.LeaseName = v,
+        ["GITHUBSTS_AUDIT_STDOUT"] = (s, n, v) => s.Audit.Stdout = ParseBoolean(n, v),
+        ["GITHUBSTS_AUDIT_FILE_PATH"] = (s, _, v) => s.Audit.FilePath = v,
+        ["GITHUBSTS_AUDIT_ROTATION"] = (s, _, v) => s.Audit.Rotation = v,
+        ["GITHUBSTS_REPLAY_BACKEND"] = (s, _, v) => s.Replay.Backend = v,
+        ["GITHUBSTS_REPLAY_EXEMPT_ISSUERS"] = (s, _, v) => s.Replay.ExemptIssuers = SplitList(v),
+        ["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = (s, _, v) => s.Replay.Redis.Address = v,
+        ["GITHUBSTS_REPLAY_REDIS_USERNAME"] = (s, _, v) => s.Replay.Redis.Username = v,
+        ["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = (s, _, v) => s.Replay.Redis.Password = v,
+        ["GITHUBSTS_REPLAY_REDIS_TLS"] = (s, n, v) => s.Replay.Redis.Tls = ParseBoolean(n, v),
     };
 
     private static readonly Dictionary<string, Action<AppSettings, string, string>> AppSetters = new(StringComparer.Ordinal)

@@ -1,5 +1,6 @@
 using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.Identity;
+using GithubSts.Exchange.Replay;
 
 namespace GithubSts.Exchange.Configuration;
 
@@ -17,4 +18,10 @@ public sealed class GithubStsOptions
 
     /// <summary>Operator settings, validated by the operator when a cluster is configured.</summary>
     public KubernetesSettings Kubernetes { get; init; } = new();
+
+    /// <summary>Replay protection; <see cref="ReplayBackend.None"/> by default.</summary>
+    public ReplayOptions Replay { get; init; } = new();
+
+    /// <summary>Audit trail sinks (stdout by default).</summary>
+    public Audit.AuditOptions Audit { get; init; } = new();
 }

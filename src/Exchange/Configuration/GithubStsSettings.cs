@@ -13,6 +13,10 @@ public sealed class GithubStsSettings
     public PolicySettings Policies { get; set; } = new();
 
     public KubernetesSettings Kubernetes { get; set; } = new();
+
+    public ReplaySettings Replay { get; set; } = new();
+
+    public AuditSettings Audit { get; set; } = new();
 }
 
 public sealed class StsSettings
@@ -67,4 +71,50 @@ public sealed class KubernetesSettings
     public bool RequirePodBinding { get; set; }
 
     public string LeaseName { get; set; } = "github-sts-leader";
+}
+
+/// <summary>Single-use tokens: a token (issuer + jti, or its hash) is exchanged at most once.</summary>
+public sealed class ReplaySettings
+{
+    /// <summary><c>none</c> (default), <c>memory</c> (one replica only) or <c>redis</c> (shared by all replicas).</summary>
+    public string Backend { get; set; } = "none";
+
+    /// <summary>Issuers whose tokens may be reused (e.g. the cluster's own projected service-account tokens).</summary>
+    public List<string> ExemptIssuers { get; set; } = [];
+
+    /// <summary>The memory backend's entry bound.</summary>
+    public int MaxEntries { get; set; } = 100_000;
+
+    public RedisSettings Redis { get; set; } = new();
+}
+
+public sealed class RedisSettings
+{
+    /// <summary><c>host:port</c> (port default 6379).</summary>
+    public string? Address { get; set; }
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public bool Tls { get; set; }
+
+    public int ConnectTimeoutMs { get; set; } = 250;
+
+    public int CommandTimeoutMs { get; set; } = 500;
+}
+
+/// <summary>The audit trail: one JSON line per exchange attempt.</summary>
+public sealed class AuditSettings
+{
+    public bool Stdout { get; set; } = true;
+
+    public string? FilePath { get; set; }
+
+    /// <summary><c>daily</c> or <c>size</c>.</summary>
+    public string Rotation { get; set; } = "daily";
+
+    public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
+
+    public int MaxRetainedFiles { get; set; } = 14;
 }

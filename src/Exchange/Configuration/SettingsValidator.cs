@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Identity;
+using GithubSts.Exchange.Replay;
+using GithubSts.Exchange.Replay.Redis;
 using GithubSts.Exchange.Requests;
 
 namespace GithubSts.Exchange.Configuration;
@@ -52,6 +54,108 @@ internal static class SettingsValidator
             Apps = ValidateApps(settings.Apps, requireApps),
             PolicyCacheTtl = TimeSpan.FromSeconds(settings.Policies.CacheTtlSeconds),
             Kubernetes = ValidateKubernetes(settings.Kubernetes),
+            Replay = ValidateReplay(settings.Replay),
+            Audit = ValidateAudit(settings.Audit),
+        };
+    }
+
+    private static Audit.AuditOptions ValidateAudit(AuditSettings audit)
+    {
+        var rotation = audit.Rotation switch
+        {
+            "daily" => Audit.AuditRotation.Daily,
+            "size" => Audit.AuditRotation.Size,
+            _ => throw new ConfigurationException("audit.rotation", "must be daily or size"),
+        };
+        if (audit.FilePath is { Length: 0 })
+        {
+            throw new ConfigurationException("audit.filePath", "must be a file path when set");
+        }
+
+        if (audit.MaxFileBytes < 1024)
+        {
+            throw new ConfigurationException("audit.maxFileBytes", "must be at least 1024");
+        }
+
+        if (audit.MaxRetainedFiles is < 0 or > 10_000)
+        {
+            throw new ConfigurationException("audit.maxRetainedFiles", "must be between 0 and 10000");
+        }
+
+        return new Audit.AuditOptions
+        {
+            Stdout = audit.Stdout,
+            FilePath = audit.FilePath,
+            Rotation = rotation,
+            MaxFileBytes = audit.MaxFileBytes,
+            MaxRetainedFiles = audit.MaxRetainedFiles,
+        };
+    }
+
+    private static ReplayOptions ValidateReplay(ReplaySettings replay)
+    {
+        var backend = replay.Backend switch
+        {
+            "none" => ReplayBackend.None,
+            "memory" => ReplayBackend.Memory,
+            "redis" => ReplayBackend.Redis,
+            _ => throw new ConfigurationException("replay.backend", "must be none, memory or redis (env GITHUBSTS_REPLAY_BACKEND)"),
+        };
+
+        for (var i = 0; i < replay.ExemptIssuers.Count; i++)
+        {
+            if (!IssuerUrl.IsAcceptable(replay.ExemptIssuers[i], explicitlyListed: true, out var reason))
+            {
+                throw new ConfigurationException($"replay.exemptIssuers[{i}]", $"'{replay.ExemptIssuers[i]}' is not an acceptable issuer URL: {reason}");
+            }
+        }
+
+        if (replay.MaxEntries is < 1 or > 10_000_000)
+        {
+            throw new ConfigurationException("replay.maxEntries", "must be between 1 and 10000000");
+        }
+
+        var redis = replay.Redis;
+        RedisEndpoint? endpoint = null;
+        if (backend == ReplayBackend.Redis)
+        {
+            if (!RedisEndpoint.TryParse(redis.Address, out endpoint))
+            {
+                throw new ConfigurationException("replay.redis.address", "is required for the redis backend: host:port (env GITHUBSTS_REPLAY_REDIS_ADDRESS)");
+            }
+
+            if (!string.IsNullOrEmpty(redis.Username) && string.IsNullOrEmpty(redis.Password))
+            {
+                throw new ConfigurationException("replay.redis.password", "is required when replay.redis.username is set");
+            }
+        }
+
+        if (redis.ConnectTimeoutMs is < 1 or > 30_000)
+        {
+            throw new ConfigurationException("replay.redis.connectTimeoutMs", "must be between 1 and 30000");
+        }
+
+        if (redis.CommandTimeoutMs is < 1 or > 30_000)
+        {
+            throw new ConfigurationException("replay.redis.commandTimeoutMs", "must be between 1 and 30000");
+        }
+
+        return new ReplayOptions
+        {
+            Backend = backend,
+            ExemptIssuers = [.. replay.ExemptIssuers.Distinct(StringComparer.Ordinal)],
+            MaxEntries = replay.MaxEntries,
+            Redis = endpoint is null
+                ? null
+                : new RedisClientOptions
+                {
+                    Endpoint = endpoint,
+                    Username = string.IsNullOrEmpty(redis.Username) ? null : redis.Username,
+                    Password = string.IsNullOrEmpty(redis.Password) ? null : redis.Password,
+                    Tls = redis.Tls,
+                    ConnectTimeout = TimeSpan.FromMilliseconds(redis.ConnectTimeoutMs),
+                    CommandTimeout = TimeSpan.FromMilliseconds(redis.CommandTimeoutMs),
+                },
         };
     }
 

@@ -20,6 +20,7 @@ internal static class ErrorResults
             ExchangeErrorKind.AccessDenied => (StatusCodes.Status403Forbidden, "access_denied"),
             ExchangeErrorKind.RateLimited => (StatusCodes.Status429TooManyRequests, "rate_limited"),
             ExchangeErrorKind.GitHubError => (StatusCodes.Status502BadGateway, "upstream_error"),
+            ExchangeErrorKind.Replayed => (StatusCodes.Status409Conflict, "token_replayed"),
             _ => (StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable"),
         };
         if (status == StatusCodes.Status401Unauthorized)
@@ -35,7 +36,7 @@ internal static class ErrorResults
     {
         var (status, code) = e.Kind switch
         {
-            ExchangeErrorKind.InvalidRequest or ExchangeErrorKind.InvalidToken or ExchangeErrorKind.AccessDenied
+            ExchangeErrorKind.InvalidRequest or ExchangeErrorKind.InvalidToken or ExchangeErrorKind.AccessDenied or ExchangeErrorKind.Replayed
                 => (StatusCodes.Status400BadRequest, "invalid_request"),
             ExchangeErrorKind.InvalidScope => (StatusCodes.Status400BadRequest, "invalid_scope"),
             ExchangeErrorKind.InvalidTarget => (StatusCodes.Status400BadRequest, "invalid_target"),

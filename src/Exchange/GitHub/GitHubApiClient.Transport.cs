@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using GithubSts.Exchange.Telemetry;
 
 namespace GithubSts.Exchange.GitHub;
 
@@ -43,6 +44,7 @@ public sealed partial class GitHubApiClient
             }
             catch (HttpRequestException ex) when (!ct.IsCancellationRequested)
             {
+                _metrics?.GitHubCall(MetricsEndpoint(request), "error");
                 if (canRetry)
                 {
                     LogRetrying(request.Operation, "connection failure");
@@ -54,6 +56,7 @@ public sealed partial class GitHubApiClient
                 throw new GitHubUnavailableException($"GitHub {request.Operation} could not be reached.", null, ex);
             }
 
+            _metrics?.GitHubCall(MetricsEndpoint(request), GithubStsMetrics.StatusClass((int)response.StatusCode));
             ObserveQuota(request, response);
             if (response.IsSuccessStatusCode)
             {
@@ -73,6 +76,17 @@ public sealed partial class GitHubApiClient
             }
         }
     }
+
+    /// <summary>The fixed metrics label for a call: never its URL.</summary>
+    private static string MetricsEndpoint(GitHubRequest request) => request.Operation switch
+    {
+        "installation token mint" => "mint",
+        "token revocation" => "revoke",
+        "contents read" => "contents",
+        "installation lookup" => "installation",
+        "app lookup" => "app",
+        _ => "other",
+    };
 
     private async Task<JsonDocument> SendForJsonAsync(GitHubRequest request, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GithubSts.Exchange.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Exchange.GitHub;
@@ -19,9 +20,11 @@ public sealed partial class GitHubApiClient
     private readonly ILogger<GitHubApiClient> _logger;
     private readonly GitHubClientOptions _options;
     private readonly RateLimitTracker _rateLimits = new();
+    private readonly GithubStsMetrics? _metrics;
 
     public GitHubApiClient(
-        HttpClient http, AppJwtFactory jwt, TimeProvider time, ILogger<GitHubApiClient> logger, GitHubClientOptions? options = null)
+        HttpClient http, AppJwtFactory jwt, TimeProvider time, ILogger<GitHubApiClient> logger, GitHubClientOptions? options = null,
+        GithubStsMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(jwt);
@@ -32,6 +35,7 @@ public sealed partial class GitHubApiClient
         _time = time;
         _logger = logger;
         _options = ValidateOptions(options ?? new GitHubClientOptions());
+        _metrics = metrics;
     }
 
     /// <summary>An HttpClient suited to GitHub: no redirects (tokens must not follow them), bounded connects and pooling.</summary>

@@ -29,4 +29,10 @@ public enum ExchangeErrorKind
 
     /// <summary>GitHub answered with an error we cannot pass on (502).</summary>
     GitHubError,
+
+    /// <summary>The token was already exchanged (409; <c>invalid_request</c> on the RFC 8693 API).</summary>
+    Replayed,
+
+    /// <summary>The replay store could not be consulted: fail closed (503).</summary>
+    ReplayStoreUnavailable,
 }

@@ -50,4 +50,10 @@ public sealed class ExchangeException : Exception
 
     public static ExchangeException GitHubError(string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.GitHubError, "github_error", "GitHub returned an unexpected error", logDetail, null, inner);
+
+    public static ExchangeException Replayed(string logDetail = "token already exchanged") =>
+        new(ExchangeErrorKind.Replayed, "token_replayed", "this token has already been used", logDetail, null, null);
+
+    public static ExchangeException ReplayStoreUnavailable(string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.ReplayStoreUnavailable, "replay_store_unavailable", "the service is temporarily unavailable; retry later", logDetail, TimeSpan.FromSeconds(5), inner);
 }

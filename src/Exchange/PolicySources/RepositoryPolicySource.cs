@@ -1,6 +1,7 @@
 using GithubSts.Exchange.Caching;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Policies;
+using GithubSts.Exchange.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Exchange.PolicySources;
@@ -23,10 +24,13 @@ public sealed partial class RepositoryPolicySource : IPolicySource
     private readonly ExpiringCache<string, ResolvedPolicy?> _cache;
     private readonly ExpiringCache<string, ResolvedPolicy> _lastGood;
     private readonly SingleFlight<string, ResolvedPolicy?> _loads = new();
+    private readonly GithubStsMetrics? _metrics;
 
     public RepositoryPolicySource(
-        GitHubApiClient github, RepositoryPolicySourceOptions options, TimeProvider time, ILogger<RepositoryPolicySource> logger)
+        GitHubApiClient github, RepositoryPolicySourceOptions options, TimeProvider time, ILogger<RepositoryPolicySource> logger,
+        GithubStsMetrics? metrics = null)
     {
+        _metrics = metrics;
         _github = github;
         _options = options;
         _time = time;
@@ -48,8 +52,11 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         var key = location.CacheKey(lookup.App.Name);
         if (_cache.TryGet(key, out var cached))
         {
+            _metrics?.PolicyCacheLookup(hit: true);
             return cached;
         }
+
+        _metrics?.PolicyCacheLookup(hit: false);
 
         return await _loads.RunAsync(key, () => LoadAsync(lookup.App.Credentials, location, key), cancellationToken);
     }
@@ -58,7 +65,18 @@ public sealed partial class RepositoryPolicySource : IPolicySource
     {
         try
         {
-            var policy = await ReadAndCompileAsync(app, location);
+            ResolvedPolicy? policy;
+            try
+            {
+                policy = await ReadAndCompileAsync(app, location);
+            }
+            catch
+            {
+                _metrics?.PolicyLoaded("repository", "error");
+                throw;
+            }
+
+            _metrics?.PolicyLoaded("repository", policy is null ? "not_found" : "loaded");
             _cache.Set(key, policy, policy is null ? Min(_options.NotFoundTtl, _options.CacheTtl) : _options.CacheTtl);
             if (policy is not null)
             {

@@ -2,6 +2,7 @@ using GithubSts.Exchange;
 using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.Health;
+using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Kubernetes;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -78,6 +79,7 @@ public static class GithubStsHost
 
         app.UseGithubStsResponseHygiene();
         app.MapGithubStsHealth();
+        app.MapGithubStsMetrics();
         app.MapGithubStsExchange();
         return app;
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using GithubSts.Exchange.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Operator.Runtime;
@@ -38,7 +40,7 @@ public sealed partial class Controller<TKey>
         Name = name;
         _reconciler = reconciler;
         _logger = logger;
-        Queue = new WorkQueue<TKey>(time, new ItemExponentialRateLimiter<TKey>(_options.BaseRetryDelay, _options.MaxRetryDelay));
+        Queue = new WorkQueue<TKey>(time, new ItemExponentialRateLimiter<TKey>(_options.BaseRetryDelay, _options.MaxRetryDelay), name);
     }
 
     public string Name { get; }
@@ -73,6 +75,7 @@ public sealed partial class Controller<TKey>
         while (true)
         {
             var (success, key) = await Queue.TryGetAsync(CancellationToken.None);
+            var started = Stopwatch.GetTimestamp();
             if (!success)
             {
                 return;
@@ -85,11 +88,17 @@ public sealed partial class Controller<TKey>
                     continue;
                 }
 
+                started = Stopwatch.GetTimestamp();
                 var result = await _reconciler.ReconcileAsync(key, ct);
                 Queue.Forget(key);
                 if (result.RequeueAfter is { } delay && delay > TimeSpan.Zero)
                 {
                     Queue.AddAfter(key, delay);
+                    RuntimeMetrics.Reconciled(Name, "requeue_after", Stopwatch.GetElapsedTime(started));
+                }
+                else
+                {
+                    RuntimeMetrics.Reconciled(Name, "success", Stopwatch.GetElapsedTime(started));
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -100,6 +109,7 @@ public sealed partial class Controller<TKey>
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                RuntimeMetrics.Reconciled(Name, "error", Stopwatch.GetElapsedTime(started));
                 var retries = Queue.NumRequeues(key);
                 Queue.AddRateLimited(key);
                 LogReconcileFailed(ex, Name, key.ToString(), retries + 1);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
@@ -45,6 +46,7 @@ public sealed partial class Informer<T>
         _logger = logger;
         _time = time;
         _options = options ?? new InformerOptions();
+        RuntimeMetrics.InformerSyncChanged(type.Plural, synced: false);
     }
 
     public ResourceType Type { get; }
@@ -295,7 +297,10 @@ public sealed partial class Informer<T>
             }
 
             LogListed(Type.Plural, fresh.Count, deleted, listVersion);
-            _synced.TrySetResult();
+            if (_synced.TrySetResult())
+            {
+                RuntimeMetrics.InformerSyncChanged(Type.Plural, synced: true);
+            }
         }
     }
 

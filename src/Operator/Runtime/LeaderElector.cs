@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ public sealed partial class LeaderElector
         _options = options;
         _logger = logger;
         _time = time;
+        RuntimeMetrics.LeaderStatusChanged(options.LeaseName, leading: false);
     }
 
     private enum Attempt
@@ -300,6 +302,7 @@ public sealed partial class LeaderElector
         }
 
         _isLeader = leading;
+        RuntimeMetrics.LeaderStatusChanged(_options.LeaseName, leading);
         if (leading)
         {
             LogStartedLeading(_options.Identity, _options.Namespace, _options.LeaseName);

@@ -1,3 +1,5 @@
+using GithubSts.Exchange.Telemetry;
+
 namespace GithubSts.Operator.Runtime;
 
 /// <summary>
@@ -24,9 +26,19 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly ITimer _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private bool _shuttingDown;
+    private readonly string? _name;
+    private readonly Func<long>? _depth;
 
-    public WorkQueue(TimeProvider? time = null, ItemExponentialRateLimiter<TKey>? rateLimiter = null)
+    /// <param name="name">Names the queue in the <c>workqueue_*</c> metrics; null: not reported.</param>
+    public WorkQueue(TimeProvider? time = null, ItemExponentialRateLimiter<TKey>? rateLimiter = null, string? name = null)
     {
+        _name = name;
+        if (name is not null)
+        {
+            _depth = () => Count;
+            RuntimeMetrics.RegisterQueue(name, _depth);
+        }
+
         _time = time ?? TimeProvider.System;
         RateLimiter = rateLimiter ?? new ItemExponentialRateLimiter<TKey>();
         _timer = _time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -106,7 +118,15 @@ public sealed class WorkQueue<TKey> : IDisposable
     }
 
     /// <summary>Adds <paramref name="key"/> after its next backoff delay (5 ms, 10 ms, … up to the limiter's cap).</summary>
-    public void AddRateLimited(TKey key) => AddAfter(key, RateLimiter.When(key));
+    public void AddRateLimited(TKey key)
+    {
+        if (_name is not null)
+        {
+            RuntimeMetrics.QueueRetried(_name);
+        }
+
+        AddAfter(key, RateLimiter.When(key));
+    }
 
     /// <summary>Resets the backoff of <paramref name="key"/> (call after it was processed successfully).</summary>
     public void Forget(TKey key) => RateLimiter.Forget(key);
@@ -200,7 +220,17 @@ public sealed class WorkQueue<TKey> : IDisposable
 
     private void AddLocked(TKey key)
     {
-        if (_shuttingDown || !_dirty.Add(key) || _processing.Contains(key))
+        if (_shuttingDown || !_dirty.Add(key))
+        {
+            return;
+        }
+
+        if (_name is not null)
+        {
+            RuntimeMetrics.QueueAdded(_name);
+        }
+
+        if (_processing.Contains(key))
         {
             return;
         }

@@ -71,6 +71,7 @@ public sealed class StsTestHost : IAsyncDisposable
             ["GITHUBSTS_GITHUB_APP_ID"] = AppId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = AppKey.Pkcs8Pem,
             ["GITHUBSTS_GITHUB_API_URL"] = GitHub.ApiUrl.ToString(),
+            ["GITHUBSTS_AUDIT_STDOUT"] = "false",
         };
         configure?.Invoke(environment);
         var options = GithubStsConfigurationLoader.Load(null, environment);

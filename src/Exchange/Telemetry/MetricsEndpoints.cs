@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.GitHub;
+using GithubSts.Exchange.Health;
+using GithubSts.Exchange.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GithubSts.Exchange.Telemetry;
+
+public static class MetricsEndpoints
+{
+    /// <summary>Registers the instruments, the exchange observer and the Prometheus exporter.</summary>
+    public static IServiceCollection AddGithubStsTelemetry(this IServiceCollection services)
+    {
+        services.TryAddSingleton<GithubStsMetrics>();
+        services.AddSingleton<IExchangeObserver, MetricsExchangeObserver>();
+        services.TryAddSingleton(sp =>
+        {
+            var metrics = sp.GetRequiredService<GithubStsMetrics>();
+            var registry = sp.GetRequiredService<IGitHubAppRegistry>();
+            var github = sp.GetRequiredService<GitHubApiClient>();
+            var readiness = sp.GetRequiredService<ServiceReadiness>();
+            metrics.Meter.CreateObservableGauge(
+                "githubsts_github_rate_limit_remaining",
+                () => registry.Apps
+                    .Select(a => (App: a, Remaining: github.GetRateLimitRemaining(a.Credentials)))
+                    .Where(p => p.Remaining is not null)
+                    .Select(p => new Measurement<long>(p.Remaining!.Value, new KeyValuePair<string, object?>("app", p.App.Name))),
+                null,
+                "x-ratelimit-remaining GitHub last reported for the app's JWT calls.");
+            metrics.Meter.CreateObservableGauge(
+                "githubsts_apps_ready",
+                () => registry.Apps.Select(a => new Measurement<long>(
+                    readiness.GetState(a.Name) == AppVerificationState.AuthenticationFailed ? 0 : 1,
+                    new KeyValuePair<string, object?>("app", a.Name))),
+                null,
+                "1 when the app can mint (verified or not yet checked), 0 when GitHub rejected its credentials.");
+            return new PrometheusExporter(m => ReferenceEquals(m, metrics.Meter) || ReferenceEquals(m, RuntimeMetrics.Meter));
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Counts HTTP requests (by route template, never the raw path) and maps <c>GET /metrics</c> in the Prometheus
+    /// text format 0.0.4.
+    /// </summary>
+    public static T MapGithubStsMetrics<T>(this T app)
+        where T : IApplicationBuilder, IEndpointRouteBuilder
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var metrics = app.ServiceProvider.GetRequiredService<GithubStsMetrics>();
+
+        // Listening starts now: measurements taken before the exporter exists are not aggregated.
+        var exporter = app.ServiceProvider.GetRequiredService<PrometheusExporter>();
+        app.Use(async (http, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            metrics.HttpRequestStarted();
+            var failed = false;
+            try
+            {
+                await next(http);
+            }
+            catch
+            {
+                failed = true;
+                throw;
+            }
+            finally
+            {
+                var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                var status = failed && !http.Response.HasStarted ? StatusCodes.Status500InternalServerError : http.Response.StatusCode;
+                metrics.HttpRequestFinished(endpoint, MethodLabel(http.Request.Method), status, Stopwatch.GetElapsedTime(started));
+            }
+        });
+        app.MapGet("/metrics", () => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
+        return app;
+    }
+
+    private static string MethodLabel(string method) => method switch
+    {
+        "GET" or "POST" or "HEAD" or "PUT" or "DELETE" or "PATCH" or "OPTIONS" => method,
+        _ => "other",
+    };
+}

@@ -1,0 +1,233 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using GithubSts.Exchange.Configuration;
+using static GithubSts.IntegrationTests.Deployment.ChartTooling;
+
+namespace GithubSts.IntegrationTests.Deployment;
+
+/// <summary>
+/// charts/github-sts rendered with <c>helm template</c>: lint, the Deployment's hardening, the ConfigMap, the App Secret
+/// rules, optional objects, and no drift from config/crds and config/rbac.
+/// </summary>
+public sealed class ChartRenderTests
+{
+    private static readonly string[] OptionalKinds = ["Ingress", "HTTPRoute", "ServiceMonitor", "NetworkPolicy", "Secret"];
+
+    [HelmFact]
+    public async Task Helm_lint_passes()
+    {
+        // Not --strict: the policy/v1beta1 PodDisruptionBudget branch for clusters before 1.21 is a deprecation warning.
+        var output = await HelmAsync("lint", ChartDirectory);
+        Assert.Contains("0 chart(s) failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[ERROR]", output, StringComparison.Ordinal);
+    }
+
+    [HelmFact]
+    public async Task The_values_schema_rejects_invalid_values()
+    {
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("service.type=Bogus"));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.sts.identifier="));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("github.appId=1")); // no private key
+    }
+
+    [HelmFact]
+    public async Task The_deployment_is_hardened_and_runs_the_service_with_its_config()
+    {
+        var objects = await RenderAsync();
+        var deployment = Single(objects, "Deployment", ReleaseFullName);
+        Assert.Equal("2", (string?)deployment["spec"]!["replicas"]);
+        var pod = deployment["spec"]!["template"]!["spec"]!.AsObject();
+        Assert.Equal(ReleaseFullName, (string?)pod["serviceAccountName"]);
+        var podSecurity = pod["securityContext"]!;
+        Assert.Equal("true", (string?)podSecurity["runAsNonRoot"]);
+        Assert.Equal("65532", (string?)podSecurity["runAsUser"]);
+        Assert.Equal("RuntimeDefault", (string?)podSecurity["seccompProfile"]!["type"]);
+
+        var container = Assert.Single(pod["containers"]!.AsArray())!;
+        var security = container["securityContext"]!;
+        Assert.Equal("true", (string?)security["readOnlyRootFilesystem"]);
+        Assert.Equal("false", (string?)security["allowPrivilegeEscalation"]);
+        Assert.Equal(["ALL"], security["capabilities"]!["drop"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(["--config", "/etc/github-sts/config.yaml", "--urls", "http://0.0.0.0:8080"], container["args"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal("/healthz", (string?)container["livenessProbe"]!["httpGet"]!["path"]);
+        Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
+        Assert.Equal("http", (string?)container["readinessProbe"]!["httpGet"]!["port"]);
+        Assert.Equal("8080", (string?)container["ports"]![0]!["containerPort"]);
+
+        var env = container["env"]!.AsArray();
+        var ns = Assert.Single(env, e => (string?)e!["name"] == "GITHUBSTS_KUBERNETES_NAMESPACE")!;
+        Assert.Equal("metadata.namespace", (string?)ns["valueFrom"]!["fieldRef"]!["fieldPath"]);
+        Assert.DoesNotContain(env, e => ((string?)e!["name"])!.StartsWith("GITHUBSTS_GITHUB_", StringComparison.Ordinal));
+
+        var mounts = container["volumeMounts"]!.AsArray();
+        var tmp = Assert.Single(mounts, m => (string?)m!["mountPath"] == "/tmp")!;
+        var volume = Assert.Single(pod["volumes"]!.AsArray(), v => (string?)v!["name"] == (string?)tmp["name"])!;
+        Assert.NotNull(volume["emptyDir"]);
+        var configMount = Assert.Single(mounts, m => (string?)m!["mountPath"] == "/etc/github-sts")!;
+        var configVolume = Assert.Single(pod["volumes"]!.AsArray(), v => (string?)v!["name"] == (string?)configMount["name"])!;
+        Assert.Equal(ReleaseFullName, (string?)configVolume["configMap"]!["name"]);
+
+        var labels = deployment["metadata"]!["labels"]!;
+        foreach (var label in new[] { "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/component", "app.kubernetes.io/managed-by", "helm.sh/chart" })
+        {
+            Assert.NotNull(labels[label]);
+        }
+
+        var service = Single(objects, "Service", ReleaseFullName);
+        Assert.Equal("8080", (string?)service["spec"]!["ports"]![0]!["port"]);
+        Assert.Equal("1", (string?)Single(objects, "PodDisruptionBudget")["spec"]!["minAvailable"]);
+        Assert.NotNull(Single(objects, "ServiceAccount", ReleaseFullName));
+    }
+
+    [HelmFact]
+    public async Task The_config_map_holds_values_config_and_the_service_accepts_it()
+    {
+        var objects = await RenderAsync("config.sts.identifier=https://sts.corp.example", "config.sts.allowedIssuers[0]=https://token.actions.githubusercontent.com");
+        var configYaml = (string?)Single(objects, "ConfigMap", ReleaseFullName)["data"]!["config.yaml"];
+        Assert.NotNull(configYaml);
+        var config = Assert.Single(ParseDocuments(configYaml));
+        Assert.Equal("https://sts.corp.example", (string?)config["sts"]!["identifier"]);
+        Assert.Equal("true", (string?)config["kubernetes"]!["tokenReview"]);
+
+        // The rendered file is a valid configuration for the real loader (unknown keys would be errors).
+        var path = Path.Combine(Path.GetTempPath(), $"githubsts-chart-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, configYaml, Encoding.UTF8);
+        try
+        {
+            var options = GithubStsConfigurationLoader.Load(path, new Dictionary<string, string> { ["GITHUBSTS_KUBERNETES_NAMESPACE"] = "github-sts" }, requireApps: false);
+            Assert.NotNull(options);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [HelmFact]
+    public async Task App_credentials_come_from_an_existing_secret_without_creating_one()
+    {
+        var objects = await RenderAsync("github.existingSecret=my-app");
+        Assert.DoesNotContain(objects, o => (string?)o["kind"] == "Secret");
+        var env = Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        var appId = Assert.Single(env, e => (string?)e!["name"] == "GITHUBSTS_GITHUB_APP_ID")!;
+        Assert.Equal("my-app", (string?)appId["valueFrom"]!["secretKeyRef"]!["name"]);
+        var key = Assert.Single(env, e => (string?)e!["name"] == "GITHUBSTS_GITHUB_APP_PRIVATE_KEY")!;
+        Assert.Equal("my-app", (string?)key["valueFrom"]!["secretKeyRef"]!["name"]);
+        Assert.Equal("private-key.pem", (string?)key["valueFrom"]!["secretKeyRef"]!["key"]);
+    }
+
+    [HelmFact]
+    public async Task App_credentials_from_values_become_a_secret()
+    {
+        var objects = await RenderAsync("github.appId=123456", "github.privateKey=-----BEGIN PRIVATE KEY-----");
+        var secret = Single(objects, "Secret");
+        Assert.Equal("123456", Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["app-id"]!)));
+        Assert.Equal("-----BEGIN PRIVATE KEY-----", Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["private-key.pem"]!)));
+        var env = Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        var appId = Assert.Single(env, e => (string?)e!["name"] == "GITHUBSTS_GITHUB_APP_ID")!;
+        Assert.Equal((string?)secret["metadata"]!["name"], (string?)appId["valueFrom"]!["secretKeyRef"]!["name"]);
+    }
+
+    [HelmFact]
+    public async Task Optional_objects_are_off_by_default_and_rendered_when_enabled()
+    {
+        var defaults = await RenderAsync();
+        Assert.DoesNotContain(defaults, o => OptionalKinds.Contains((string?)o["kind"]));
+
+        var enabled = await RenderAsync(
+            "ingress.enabled=true", "ingress.hosts[0].host=sts.example.com",
+            "httpRoute.enabled=true", "httpRoute.parentRefs[0].name=gateway",
+            "serviceMonitor.enabled=true", "networkPolicy.enabled=true");
+        Assert.Equal("sts.example.com", (string?)Single(enabled, "Ingress")["spec"]!["rules"]![0]!["host"]);
+        Assert.Equal(ReleaseFullName, (string?)Single(enabled, "HTTPRoute")["spec"]!["rules"]![0]!["backendRefs"]![0]!["name"]);
+        Assert.Equal("gateway", (string?)Single(enabled, "HTTPRoute")["spec"]!["parentRefs"]![0]!["name"]);
+        Assert.Equal("http", (string?)Single(enabled, "ServiceMonitor")["spec"]!["endpoints"]![0]!["port"]);
+        Assert.NotNull(Single(enabled, "NetworkPolicy")["spec"]!["egress"]);
+
+        var withoutCrds = await RenderAsync("crds.enabled=false", "podDisruptionBudget.enabled=false");
+        Assert.DoesNotContain(withoutCrds, o => (string?)o["kind"] is "CustomResourceDefinition" or "PodDisruptionBudget");
+    }
+
+    [Fact]
+    public void The_chart_crd_sources_are_byte_identical_to_config_crds()
+    {
+        var config = Path.Combine(RepositoryRoot, "config", "crds");
+        var chart = Path.Combine(ChartDirectory, "crds-source");
+        Assert.Equal(
+            Directory.GetFiles(config, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Directory.GetFiles(chart, "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var file in Directory.GetFiles(config, "*.yaml"))
+        {
+            Assert.True(
+                File.ReadAllBytes(file).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(chart, Path.GetFileName(file)))),
+                $"charts/github-sts/crds-source/{Path.GetFileName(file)} differs from config/crds: copy config/crds/*.yaml there.");
+        }
+    }
+
+    [HelmFact]
+    public async Task The_rendered_crds_equal_config_crds_and_are_kept_on_uninstall()
+    {
+        var rendered = (await RenderAsync()).Where(o => (string?)o["kind"] == "CustomResourceDefinition").ToList();
+        var expected = ParseFiles(Path.Combine(RepositoryRoot, "config", "crds"));
+        Assert.Equal(expected.Count, rendered.Count);
+        foreach (var crd in rendered)
+        {
+            Assert.Equal("keep", (string?)crd["metadata"]!["annotations"]!["helm.sh/resource-policy"]);
+        }
+
+        Assert.Equal(expected.Select(Canonical).Order(StringComparer.Ordinal), rendered.Select(Canonical).Order(StringComparer.Ordinal));
+    }
+
+    [HelmFact]
+    public async Task Config_rbac_and_the_chart_grant_the_same_permissions()
+    {
+        // Released as "github-sts" in namespace github-sts, the chart's RBAC objects must be config/rbac's exactly.
+        var kinds = new[] { "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding" };
+        var rendered = (await RenderAsync()).Where(o => kinds.Contains((string?)o["kind"])).ToList();
+        var expected = ParseFiles(Path.Combine(RepositoryRoot, "config", "rbac"));
+        Assert.Equal(expected.Select(Key).Order(StringComparer.Ordinal), rendered.Select(Key).Order(StringComparer.Ordinal));
+        foreach (var want in expected)
+        {
+            var got = rendered.Single(o => Key(o) == Key(want));
+            Assert.Equal(Canonical(want), Canonical(got));
+        }
+
+        var view = Single(expected, "ClusterRole", "githubsts-view")["metadata"]!["labels"]!;
+        Assert.Equal("true", (string?)view["rbac.authorization.k8s.io/aggregate-to-view"]);
+        var edit = Single(expected, "ClusterRole", "githubsts-edit")["metadata"]!["labels"]!;
+        Assert.Equal("true", (string?)edit["rbac.authorization.k8s.io/aggregate-to-edit"]);
+        Assert.Equal("true", (string?)edit["rbac.authorization.k8s.io/aggregate-to-admin"]);
+    }
+
+    private const string ReleaseFullName = ChartReleaseName;
+
+    /// <summary>The object without what the chart adds: its standard labels and the keep annotation.</summary>
+    private static string Canonical(JsonObject obj)
+    {
+        var copy = obj.DeepClone().AsObject();
+        var metadata = copy["metadata"]!.AsObject();
+        if (metadata["labels"] is JsonObject labels)
+        {
+            foreach (var key in labels.Select(kv => kv.Key).Where(k => k.StartsWith("app.kubernetes.io/", StringComparison.Ordinal) || k.StartsWith("helm.sh/", StringComparison.Ordinal)).ToList())
+            {
+                labels.Remove(key);
+            }
+
+            if (labels.Count == 0)
+            {
+                metadata.Remove("labels");
+            }
+        }
+
+        if (metadata["annotations"] is JsonObject annotations)
+        {
+            annotations.Remove("helm.sh/resource-policy");
+            if (annotations.Count == 0)
+            {
+                metadata.Remove("annotations");
+            }
+        }
+
+        return copy.ToJsonString();
+    }
+}
