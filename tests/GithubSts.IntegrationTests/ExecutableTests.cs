@@ -51,4 +51,80 @@ public sealed class ExecutableTests
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("--config: file '/no/such/github-sts.yaml' does not exist", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Json_logs_carry_the_request_id_on_every_line_of_a_request()
+    {
+        using var key = Testing.GitHub.TestAppKey.Create();
+        var home = Directory.CreateTempSubdirectory("githubsts-json-logs").FullName;
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "github-sts.dll"), "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = home;
+        start.Environment["KUBECONFIG"] = string.Empty;
+        start.Environment.Remove("KUBERNETES_SERVICE_HOST");
+        start.Environment["GITHUBSTS_LOGGING_FORMAT"] = "json";
+        start.Environment["GITHUBSTS_AUDIT_STDOUT"] = "false";
+        start.Environment["GITHUBSTS_STS_IDENTIFIER"] = "https://sts.example.com";
+        start.Environment["GITHUBSTS_GITHUB_APP_ID"] = "1";
+        start.Environment["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = key.Pkcs8Pem;
+        start.Environment["GITHUBSTS_GITHUB_API_URL"] = $"http://127.0.0.1:{FreePort()}/";
+
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            string? requestId = null;
+            for (var attempt = 0; attempt < 100 && requestId is null; attempt++)
+            {
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, "/sts/exchange?scope=octo-org/repo&identity=ci");
+                    request.Headers.TryAddWithoutValidation("Authorization", "Basic dXNlcjpwYXNz");
+                    using var response = await http.SendAsync(request);
+                    requestId = response.Headers.GetValues("X-Request-Id").Single();
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            Assert.NotNull(requestId);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            System.Text.Json.JsonElement? denied = null;
+            while (denied is null && DateTime.UtcNow < deadline)
+            {
+                denied = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+                    .Cast<System.Text.Json.JsonElement?>()
+                    .FirstOrDefault(l => l!.Value.GetProperty("EventId").GetInt32() == 1002);
+                await Task.Delay(50);
+            }
+
+            Assert.NotNull(denied);
+            var scopes = denied.Value.GetProperty("Scopes").EnumerateArray().ToList();
+            Assert.Contains(scopes, s => s.ValueKind == System.Text.Json.JsonValueKind.Object
+                && s.TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

@@ -24,4 +24,10 @@ public sealed class GithubStsOptions
 
     /// <summary>Audit trail sinks (stdout by default).</summary>
     public Audit.AuditOptions Audit { get; init; } = new();
+
+    /// <summary>Write logs as JSON lines (<c>logging.format: json</c>).</summary>
+    public bool JsonLogs { get; init; }
+
+    /// <summary>Per-client rate limit on the exchange endpoints; null when off.</summary>
+    public RateLimitSettings? RateLimit { get; init; }
 }

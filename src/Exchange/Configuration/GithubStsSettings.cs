@@ -17,6 +17,10 @@ public sealed class GithubStsSettings
     public ReplaySettings Replay { get; set; } = new();
 
     public AuditSettings Audit { get; set; } = new();
+
+    public LoggingSettings Logging { get; set; } = new();
+
+    public LimitSettings Limits { get; set; } = new();
 }
 
 public sealed class StsSettings
@@ -117,4 +121,25 @@ public sealed class AuditSettings
     public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
 
     public int MaxRetainedFiles { get; set; } = 14;
+}
+
+public sealed class LoggingSettings
+{
+    /// <summary><c>text</c> or <c>json</c> (one JSON object per line, with the request id on every line of a request).</summary>
+    public string Format { get; set; } = "text";
+}
+
+public sealed class LimitSettings
+{
+    public RateLimitSettings RateLimit { get; set; } = new();
+}
+
+/// <summary>Per-client (remote address) token bucket on the exchange endpoints; off by default.</summary>
+public sealed class RateLimitSettings
+{
+    public bool Enabled { get; set; }
+
+    public int PermitsPerSecond { get; set; } = 10;
+
+    public int Burst { get; set; } = 20;
 }

@@ -56,7 +56,34 @@ internal static class SettingsValidator
             Kubernetes = ValidateKubernetes(settings.Kubernetes),
             Replay = ValidateReplay(settings.Replay),
             Audit = ValidateAudit(settings.Audit),
+            JsonLogs = settings.Logging.Format switch
+            {
+                "text" => false,
+                "json" => true,
+                _ => throw new ConfigurationException("logging.format", "must be text or json"),
+            },
+            RateLimit = ValidateRateLimit(settings.Limits.RateLimit),
         };
+    }
+
+    private static RateLimitSettings? ValidateRateLimit(RateLimitSettings rateLimit)
+    {
+        if (!rateLimit.Enabled)
+        {
+            return null;
+        }
+
+        if (rateLimit.PermitsPerSecond is < 1 or > 100_000)
+        {
+            throw new ConfigurationException("limits.rateLimit.permitsPerSecond", "must be between 1 and 100000");
+        }
+
+        if (rateLimit.Burst < 1 || rateLimit.Burst > 1_000_000)
+        {
+            throw new ConfigurationException("limits.rateLimit.burst", "must be between 1 and 1000000");
+        }
+
+        return rateLimit;
     }
 
     private static Audit.AuditOptions ValidateAudit(AuditSettings audit)

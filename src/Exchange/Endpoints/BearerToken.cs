@@ -1,4 +1,3 @@
-using GithubSts.Exchange.Pipeline;
 using Microsoft.AspNetCore.Http;
 
 namespace GithubSts.Exchange.Endpoints;
@@ -8,29 +7,23 @@ internal static class BearerToken
 {
     private const string Scheme = "Bearer ";
 
-    public static string Read(HttpRequest request)
+    /// <summary>The token, or null with the reason code of the problem (missing, several headers, not Bearer, ...).</summary>
+    public static string? Read(HttpRequest request, out string? problem)
     {
+        problem = null;
         var headers = request.Headers.Authorization;
-        if (headers.Count == 0)
+        if (headers.Count != 1)
         {
-            throw ExchangeException.InvalidToken("missing_token", "no Authorization header");
-        }
-
-        if (headers.Count > 1)
-        {
-            throw ExchangeException.InvalidToken("malformed_authorization", "more than one Authorization header");
+            problem = headers.Count == 0 ? "missing_token" : "malformed_authorization";
+            return null;
         }
 
         var value = headers[0] ?? string.Empty;
-        if (!value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            throw ExchangeException.InvalidToken("malformed_authorization", "Authorization scheme is not Bearer");
-        }
-
-        var token = value.AsSpan(Scheme.Length);
+        var token = value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? value.AsSpan(Scheme.Length) : [];
         if (token.IsEmpty || token.ContainsAny(' ', '\t', ','))
         {
-            throw ExchangeException.InvalidToken("malformed_authorization", "Authorization header does not hold exactly one token");
+            problem = "malformed_authorization";
+            return null;
         }
 
         return token.ToString();

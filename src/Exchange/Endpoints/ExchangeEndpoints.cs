@@ -11,13 +11,18 @@ namespace GithubSts.Exchange.Endpoints;
 /// </summary>
 public static class ExchangeEndpoints
 {
-    public static IEndpointRouteBuilder MapGithubStsExchange(this IEndpointRouteBuilder routes)
+    /// <param name="rateLimited">Apply the per-client limit (<see cref="ClientRateLimiting"/>) to these endpoints.</param>
+    public static IEndpointRouteBuilder MapGithubStsExchange(this IEndpointRouteBuilder routes, bool rateLimited = false)
     {
-        var sts = routes.MapGroup("/sts");
-        sts.MapMethods("/exchange", [HttpMethods.Get, HttpMethods.Post], ExchangeAsync);
+        var exchange = routes.MapGroup(string.Empty);
+        if (rateLimited)
+        {
+            exchange.RequireRateLimiting(ClientRateLimiting.PolicyName);
+        }
 
-        routes.MapPost("/token", TokenAsync);
-        routes.MapMethods("/token", [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch], MethodNotAllowed);
+        exchange.MapMethods("/sts/exchange", [HttpMethods.Get, HttpMethods.Post], ExchangeAsync);
+        exchange.MapPost("/token", TokenAsync);
+        exchange.MapMethods("/token", [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch], MethodNotAllowed);
         return routes;
     }
 
@@ -83,10 +88,11 @@ public static class ExchangeEndpoints
 
     private static async Task<IResult> RunBearerExchangeAsync(HttpContext http, ExchangePipeline pipeline, ExchangeParameters parameters, string endpoint)
     {
-        var token = BearerToken.Read(http.Request);
+        var token = BearerToken.Read(http.Request, out var authorizationProblem);
         var result = await pipeline.ExecuteAsync(
             new ExchangeRequest
             {
+                AuthorizationProblem = authorizationProblem,
                 Scope = parameters.Scope,
                 Identity = parameters.Identity,
                 App = parameters.App,

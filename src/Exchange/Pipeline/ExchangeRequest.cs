@@ -14,6 +14,12 @@ public sealed class ExchangeRequest
 
     public required string RequestId { get; init; }
 
+    /// <summary>
+    /// Why the Authorization header could not be used (reason code), when it could not: the pipeline refuses the
+    /// request with 401 so that the refusal is logged and audited like every other.
+    /// </summary>
+    public string? AuthorizationProblem { get; init; }
+
     /// <summary>Which API shape carried the request (for logs and audit only).</summary>
     public string Endpoint { get; init; } = "exchange";
 

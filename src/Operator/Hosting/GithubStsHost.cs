@@ -64,6 +64,27 @@ public static class GithubStsHost
             form.MultipartBodyLengthLimit = MaxRequestBodyBytes;
         });
 
+        // Every log line written while serving a request carries its RequestId (ASP.NET Core's request scope).
+        builder.Logging.ClearProviders();
+        if (options.JsonLogs)
+        {
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(text => text.IncludeScopes = true);
+        }
+
+        if (options.RateLimit is { } rateLimit)
+        {
+            builder.Services.AddGithubStsRateLimiting(rateLimit);
+        }
+
         // In-flight exchanges (bounded by outbound timeouts) finish before the host stops.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddGithubStsExchange(options);
@@ -78,9 +99,14 @@ public static class GithubStsHost
         app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
 
         app.UseGithubStsResponseHygiene();
+        if (options.RateLimit is not null)
+        {
+            app.UseRateLimiter();
+        }
+
         app.MapGithubStsHealth();
         app.MapGithubStsMetrics();
-        app.MapGithubStsExchange();
+        app.MapGithubStsExchange(rateLimited: options.RateLimit is not null);
         return app;
     }
 }

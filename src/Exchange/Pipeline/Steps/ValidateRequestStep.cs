@@ -10,6 +10,11 @@ public sealed class ValidateRequestStep : IExchangeStep
     public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        if (request.AuthorizationProblem is { } problem)
+        {
+            throw ExchangeException.InvalidToken(problem, "the Authorization header holds no usable bearer token");
+        }
+
         if (string.IsNullOrEmpty(request.Scope))
         {
             throw ExchangeException.InvalidRequest("missing_scope", "scope is required ('org' or 'org/repo')");
