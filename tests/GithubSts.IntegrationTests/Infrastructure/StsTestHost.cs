@@ -125,6 +125,9 @@ public sealed class StsTestHost : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>Stops the service (graceful shutdown) while the doubles keep running.</summary>
+    public Task StopServiceAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
@@ -132,6 +135,7 @@ public sealed class StsTestHost : IAsyncDisposable
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+            _app = null!;
         }
 
         if (GitHub is not null)
