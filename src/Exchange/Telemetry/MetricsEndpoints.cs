@@ -14,7 +14,10 @@ namespace GithubSts.Exchange.Telemetry;
 
 public static class MetricsEndpoints
 {
-    /// <summary>Registers the instruments, the exchange observer and the Prometheus exporter.</summary>
+    /// <summary>
+    /// Registers the instruments, the exchange observer, the Prometheus exporter and, when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, an OTLP metrics exporter.
+    /// </summary>
     public static IServiceCollection AddGithubStsTelemetry(this IServiceCollection services)
     {
         services.TryAddSingleton<GithubStsMetrics>();
@@ -42,6 +45,10 @@ public static class MetricsEndpoints
                 "1 when the app can mint (verified or not yet checked), 0 when GitHub rejected its credentials.");
             return new PrometheusExporter(m => ReferenceEquals(m, metrics.Meter) || ReferenceEquals(m, RuntimeMetrics.Meter));
         });
+
+        // The last registered OtlpMetricsExport wins, so a host (or a test) can replace the environment's.
+        services.TryAddSingleton(_ => OtlpMetricsExport.FromEnvironment());
+        services.AddHostedService<OtlpMetricsExporterService>();
         return services;
     }
 
