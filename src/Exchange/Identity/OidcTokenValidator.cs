@@ -84,18 +84,7 @@ public sealed partial class OidcTokenValidator : IIdentityTokenValidator
             key = issuerMetadata.FindKey(header.KeyId);
         }
 
-        if (key is null)
-        {
-            throw Reject(TokenRejectionReason.UnknownKey, header.KeyId is null
-                ? "The token has no kid and the issuer does not publish exactly one key."
-                : "The token's kid selects no single key of its issuer.");
-        }
-
-        // RFC 8725 §3.1: the algorithm must be allowed by the issuer's discovery document and by the key itself.
-        if ((issuerMetadata.Algorithms & header.Algorithm) == 0 || !key.Permits(header.Algorithm))
-        {
-            throw Reject(TokenRejectionReason.UnsupportedAlgorithm, "The token's alg is not allowed for its issuer and key.");
-        }
+        key = KeySelection.Require(key, header.KeyId, issuerMetadata.Algorithms, header.Algorithm, "its issuer");
 
         var tokenHash = VerifyAndHash(token, jws, header.Algorithm, key);
         return new ValidatedIdentity

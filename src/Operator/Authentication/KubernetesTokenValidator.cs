@@ -163,18 +163,7 @@ public sealed class KubernetesTokenValidator
             key = metadata.FindKey(header.KeyId);
         }
 
-        if (key is null)
-        {
-            throw Reject(TokenRejectionReason.UnknownKey, header.KeyId is null
-                ? "The token has no kid and the cluster does not publish exactly one key."
-                : "The token's kid selects no single key of the cluster.");
-        }
-
-        if ((metadata.Algorithms & header.Algorithm) == 0 || !key.Permits(header.Algorithm))
-        {
-            throw Reject(TokenRejectionReason.UnsupportedAlgorithm, "The token's alg is not allowed for the cluster and key.");
-        }
-
+        key = KeySelection.Require(key, header.KeyId, metadata.Algorithms, header.Algorithm, "the cluster");
         Verify(token, jws, header.Algorithm, key);
 
         // CompactJws accepted the token, so it is ASCII and was hashed.
