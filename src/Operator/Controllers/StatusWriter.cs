@@ -18,9 +18,13 @@ public sealed class StatusWriter(KubernetesApiClient client, Func<bool> isLeader
     /// Writes the status; when the <c>Ready</c> condition changed (status or reason) also records an Event, Normal when
     /// it became True and Warning otherwise, so <c>kubectl describe</c> shows the history.
     /// </summary>
+    /// <param name="recordFirstReady">
+    /// Whether a new object becoming Ready at its first reconcile is worth an Event. False for high-volume resources:
+    /// the condition already says so, and applying thousands of them would double the API server writes.
+    /// </param>
     public async Task WriteAsync<TStatus>(
         ResourceType type, KubernetesObject target, TStatus status, CancellationToken cancellationToken,
-        Condition? previousReady = null, Condition? ready = null)
+        Condition? previousReady = null, Condition? ready = null, bool recordFirstReady = true)
     {
         if (!isLeader())
         {
@@ -28,7 +32,8 @@ public sealed class StatusWriter(KubernetesApiClient client, Func<bool> isLeader
         }
 
         if (events is not null && ready is not null
-            && (previousReady is null || previousReady.Status != ready.Status || previousReady.Reason != ready.Reason))
+            && (previousReady is null || previousReady.Status != ready.Status || previousReady.Reason != ready.Reason)
+            && (recordFirstReady || previousReady is not null || ready.Status != "True"))
         {
             var eventType = ready.Status == "True" ? EventRecorder.Normal : EventRecorder.Warning;
             await events.RecordAsync(ObjectReference.For(target), eventType, ready.Reason ?? "Unknown", ready.Message ?? string.Empty, cancellationToken);

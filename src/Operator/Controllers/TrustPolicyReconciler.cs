@@ -104,7 +104,8 @@ public sealed class TrustPolicyReconciler(
             new TrustPolicyStatus { ObservedGeneration = generation, Identity = identity, Conditions = [.. conditions] },
             ct,
             ReadyOf(policy.Status?.Conditions),
-            ReadyOf(conditions));
+            ReadyOf(conditions),
+            recordFirstReady: false);
     }
 
     private static Condition? ReadyOf(IEnumerable<Condition>? conditions) =>

@@ -53,7 +53,9 @@ public sealed partial class OperatorHost(
             new TrustPolicyReconciler(policies, apps, namespaces, registry, index, status, context, time),
             loggers.CreateLogger("GithubSts.Operator.Controllers.TrustPolicy"),
             time,
-            new ControllerOptions { Workers = 4 });
+            // A reconcile is microseconds of CPU plus one status write: the workers mostly wait on the API server, and
+            // enough of them keep the index close behind a mass apply (5,000 policies: 43 s → 24 s Ready with 16).
+            new ControllerOptions { Workers = 16 });
 
         void EnqueuePoliciesOf(string appName)
         {

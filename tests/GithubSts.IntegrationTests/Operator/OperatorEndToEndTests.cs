@@ -37,9 +37,10 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
         Assert.Equal(["octo-repo"], mint.RequestedRepositories);
         Assert.Equal("read", mint.RequestedPermissions!["contents"]);
 
-        // The leader recorded the transition to Ready as an events.k8s.io/v1 Event.
+        // A new policy that is Ready at once records no Event (the condition says it; thousands applied at once would
+        // double the API server writes). Transitions do: see the bad-pattern test.
         var events = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, Ns, null, CancellationToken.None);
-        Assert.Contains(events.Items, e => e.Regarding?.Name == "deploy" && e.Reason == ConditionReasons.Indexed);
+        Assert.DoesNotContain(events.Items, e => e.Regarding?.Name == "deploy");
 
         // Events about the cluster-scoped GitHubApp live in kube-system, as Kubernetes requires.
         var appEvents = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, "kube-system", null, CancellationToken.None);
@@ -57,6 +58,13 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
         await env.ApplyAppAsync();
         await env.ApplyAsync(Policy("bad-pattern", Ns, $"issuer: {env.Cluster.ServiceAccountIssuer}\n  subjectPattern: \"(a)\\\\1\""));
         await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "bad-pattern", ConditionTypes.Accepted, ConditionStatus.False, ConditionReasons.InvalidPattern);
+
+        // Fixing it makes it Ready; the leader recorded both transitions as events.k8s.io/v1 Events.
+        await env.ApplyAsync(Policy("bad-pattern", Ns, $"issuer: {env.Cluster.ServiceAccountIssuer}\n  subjectPattern: \"system:serviceaccount:{Ns}:fixed-[0-9]+\""));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "bad-pattern", ConditionTypes.Ready, ConditionStatus.True);
+        var events = (await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, Ns, null, CancellationToken.None)).Items;
+        Assert.Contains(events, e => e.Regarding?.Name == "bad-pattern" && e.Type == "Warning" && e.Reason == ConditionReasons.NotAccepted);
+        Assert.Contains(events, e => e.Regarding?.Name == "bad-pattern" && e.Type == "Normal" && e.Reason == ConditionReasons.Indexed);
 
         await env.Cluster.EnsureNamespaceAsync("tenant-x");
         await env.Cluster.EnsureServiceAccountAsync("tenant-x", "deployer");
