@@ -2,7 +2,7 @@
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
 
-.PHONY: demo run build test lint format publish image chart-lint clean
+.PHONY: demo run build test bench lint format publish image chart-lint clean
 
 demo: ## Start the service against the bundled GitHub simulator and OIDC issuer, exchange once, get denied once
 	$(DOTNET) run --project tests/GithubSts.Demo -c $(CONFIGURATION) --
@@ -15,6 +15,11 @@ build:
 
 test: ## Install what the tests need, check formatting, run all tests
 	bash tests/run-tests.sh
+
+BENCH_ARGS ?=
+bench: ## Benchmarks (micro, macro, scale): prints a table and writes artifacts/bench/bench-results.json. BENCH_ARGS="macro --quick"
+	bash tests/tools/install-test-dependencies.sh || echo "bench: test dependencies missing; the scale suite will say what it skips"
+	$(DOTNET) run --project tests/GithubSts.Benchmarks -c Release -- $(BENCH_ARGS)
 
 lint:
 	$(DOTNET) format GithubSts.sln --verify-no-changes
