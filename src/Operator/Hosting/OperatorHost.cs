@@ -28,6 +28,7 @@ public sealed partial class OperatorHost(
     ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan IssuerRetry = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan InitialOrderingTimeout = TimeSpan.FromSeconds(30);
     private readonly ILogger _logger = loggers.CreateLogger<OperatorHost>();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,6 +57,10 @@ public sealed partial class OperatorHost(
             // A reconcile is microseconds of CPU plus one status write: the workers mostly wait on the API server, and
             // enough of them keep the index close behind a mass apply (5,000 policies: 43 s → 24 s Ready with 16).
             new ControllerOptions { Workers = 16 });
+
+        // Not ready until every TrustPolicy the cluster held at start-up is in the index (or known to be refused):
+        // a new replica must not answer 403 for policies that exist.
+        readiness.AddCheck("trust policy index", () => policyController.Initial.IsCompleted);
 
         void EnqueuePoliciesOf(string appName)
         {
@@ -150,7 +155,13 @@ public sealed partial class OperatorHost(
             await Task.WhenAll(apps.WaitForSyncAsync(stoppingToken), policies.WaitForSyncAsync(stoppingToken),
                 secrets.WaitForSyncAsync(stoppingToken), namespaces.WaitForSyncAsync(stoppingToken));
             LogSynced(apps.Count, policies.Count);
+            appController.Initial.Expect(apps.List().Select(ObjectKey.For));
             tasks.Add(appController.RunAsync(stoppingToken));
+
+            // Policies are admitted against their App's state and serviceAccount ones need the cluster issuer: wait
+            // (bounded) for both, so the first reconcile of each policy is already the right one.
+            await WaitBoundedAsync(Task.WhenAll(appController.Initial.Completion, tasks[0]), stoppingToken);
+            policyController.Initial.Expect(policies.List().Select(ObjectKey.For));
             tasks.Add(policyController.RunAsync(stoppingToken));
             await Task.WhenAll(tasks);
         }
@@ -158,6 +169,18 @@ public sealed partial class OperatorHost(
         {
             // Graceful stop: the elector releases the Lease as its RunAsync unwinds.
             await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    private async Task WaitBoundedAsync(Task prerequisites, CancellationToken ct)
+    {
+        try
+        {
+            await prerequisites.WaitAsync(InitialOrderingTimeout, time, ct);
+        }
+        catch (TimeoutException)
+        {
+            LogPrerequisitesSlow(InitialOrderingTimeout.TotalSeconds);
         }
     }
 
@@ -198,6 +221,9 @@ public sealed partial class OperatorHost(
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Cluster service-account issuer: {Issuer}")]
     private partial void LogClusterIssuer(string issuer);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "GitHubApps or the cluster issuer not settled after {Seconds} s; reconciling TrustPolicies anyway")]
+    private partial void LogPrerequisitesSlow(double seconds);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Could not discover the cluster's service-account issuer ({Error}); retrying")]
     private partial void LogIssuerDiscoveryFailed(string error);

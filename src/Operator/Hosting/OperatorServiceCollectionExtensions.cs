@@ -3,6 +3,7 @@ using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.Identity;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.PolicySources;
+using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Authentication;
 using GithubSts.Operator.Controllers;
 using GithubSts.Operator.Index;
@@ -44,7 +45,13 @@ public static class OperatorServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IIdentityTokenValidator>(sp => new IssuerRoutingTokenValidator(
             sp.GetRequiredService<KubernetesTokenValidator>(), sp.GetRequiredService<Exchange.Identity.OidcTokenValidator>())));
 
-        services.AddSingleton<PolicyIndex>();
+        services.AddSingleton(sp =>
+        {
+            var index = new PolicyIndex();
+            sp.GetRequiredService<GithubStsMetrics>().Meter.CreateObservableGauge(
+                "githubsts_policy_index_policies", () => (long)index.Count, "{policy}", "TrustPolicies in this replica's policy index.");
+            return index;
+        });
         services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyIndex>());
         services.AddSingleton<IExchangeStep>(sp => new ClusterTenancyStep(() => sp.GetRequiredService<KubernetesTokenValidator>().ClusterIssuer));
 

@@ -47,6 +47,9 @@ public sealed partial class Controller<TKey>
 
     public WorkQueue<TKey> Queue { get; }
 
+    /// <summary>Tracks the first reconcile of the keys that existed at start-up (see <see cref="InitialReconcileTracker{TKey}.Expect"/>).</summary>
+    public InitialReconcileTracker<TKey> Initial { get; } = new();
+
     public void Enqueue(TKey key) => Queue.Add(key);
 
     public void EnqueueAfter(TKey key, TimeSpan delay) => Queue.AddAfter(key, delay);
@@ -117,6 +120,7 @@ public sealed partial class Controller<TKey>
             finally
             {
                 Queue.Done(key);
+                Initial.Attempted(key);
             }
         }
     }

@@ -1,4 +1,7 @@
+using System.Globalization;
+using GithubSts.Exchange.Health;
 using GithubSts.Operator.Apis.V1Alpha1;
+using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Operator.Runtime;
@@ -58,5 +61,60 @@ public sealed class LeaderElectionTests(OperatorEnvironment env, ITestOutputHelp
             Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
             await Task.Delay(100);
         }
+    }
+    [KubernetesFact]
+    public async Task A_new_replica_is_ready_only_once_the_existing_policies_are_in_its_index()
+    {
+        await env.ApplyAppAsync();
+        await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "default", ConditionTypes.Ready, ConditionStatus.True);
+        const int Count = 300;
+        await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            await env.Admin.CreateAsync(GithubStsResourceTypes.TrustPolicies, Ns, new TrustPolicy
+            {
+                ApiVersion = "githubsts.io/v1alpha1",
+                Kind = "TrustPolicy",
+                Metadata = new ObjectMeta { Name = $"warm-{i}", Namespace = Ns },
+                Spec = new TrustPolicySpec { App = "default", Scope = "octo-org/octo-repo", ServiceAccount = $"sa-{i}", Permissions = new() { ["contents"] = "read" } },
+            }, ct));
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, $"warm-{Count - 1}", ConditionTypes.Ready, ConditionStatus.True);
+
+        var client = await env.StartServiceAsync();
+        var service = env.Services[^1];
+        try
+        {
+            await AssertReadyOnlyWithEveryPolicyAsync(service.Services, client, Count);
+        }
+        finally
+        {
+            // The other test here counts replicas.
+            await env.StopServiceAsync(service);
+        }
+    }
+
+    private async Task AssertReadyOnlyWithEveryPolicyAsync(IServiceProvider replica, HttpClient client, int count)
+    {
+        var readiness = replica.GetRequiredService<ServiceReadiness>();
+        var index = replica.GetRequiredService<PolicyIndex>();
+        // Spin (not poll): the window between "ready" and "index complete" would be a few milliseconds.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        await Task.Run(() =>
+        {
+            while (!readiness.IsReady(out _) && DateTime.UtcNow < deadline)
+            {
+                Thread.Yield();
+            }
+        });
+
+        // Read at the first moment of readiness: every policy that was Ready in the cluster is already served.
+        var missing = Enumerable.Range(0, count).Count(i => index.Winner(new PolicyIndexKey("default", "octo-org/octo-repo", $"warm-{i}")) is null);
+        output.WriteLine($"new replica ready with {index.Count} policies indexed, {missing} of ours missing");
+        Assert.Equal(0, missing);
+        using var ready = await client.GetAsync("/readyz");
+        Assert.Equal(200, (int)ready.StatusCode);
+
+        // The index size is exported for dashboards and for the scale benchmark.
+        var metrics = await client.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').Single(l => l.StartsWith("githubsts_policy_index_policies ", StringComparison.Ordinal));
+        Assert.True(long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture) >= count, line);
     }
 }

@@ -67,6 +67,44 @@ public sealed class ControllerTests(ITestOutputHelper output)
         Assert.InRange(reconciler.Attempts["same"], 2, 50);
     }
 
+    [Fact]
+    public async Task The_initial_keys_complete_after_each_was_attempted_once_even_when_it_failed()
+    {
+        var reconciler = new ScriptedReconciler(key => key == "broken" ? int.MaxValue : 0, delay: TimeSpan.FromMilliseconds(5));
+        var controller = new Controller<string>("test", reconciler, new TestLogger<ControllerTests>(output), options: new ControllerOptions
+        {
+            BaseRetryDelay = TimeSpan.FromSeconds(30),
+        });
+        controller.Initial.Expect(["a", "b", "broken"]);
+        controller.Initial.Expect(["never"]);
+        Assert.False(controller.Initial.IsCompleted);
+        using var stop = new CancellationTokenSource();
+        var run = controller.RunAsync(stop.Token);
+
+        controller.Enqueue("a");
+        controller.Enqueue("broken");
+        await Eventually.TrueAsync(() => reconciler.Attempts.ContainsKey("a") && reconciler.Attempts.ContainsKey("broken"), "a and broken attempted");
+        await Task.Delay(50);
+        Assert.False(controller.Initial.IsCompleted);
+
+        controller.Enqueue("b");
+        await controller.Initial.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(reconciler.Successes.ContainsKey("broken"));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void No_initial_keys_complete_at_once()
+    {
+        var tracker = new InitialReconcileTracker<string>();
+        Assert.False(tracker.IsCompleted);
+        tracker.Attempted("x");
+        Assert.False(tracker.IsCompleted);
+        tracker.Expect([]);
+        Assert.True(tracker.IsCompleted);
+    }
+
     private sealed class ScriptedReconciler(Func<string, int> failuresBeforeSuccess, TimeSpan? requeueAfter = null, TimeSpan? delay = null)
         : IReconciler<string>
     {
