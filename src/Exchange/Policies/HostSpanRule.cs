@@ -36,6 +36,9 @@ internal static class HostSpanRule
             case PatternInlineOptions options:
                 Visit(options.Body, isVariable, field);
                 break;
+            case PatternSpecialGroup group:
+                Visit(group.Body, isVariable: true, field);
+                break;
             case PatternAtom { Kind: PatternAtomKind.AnyCharacter }:
                 throw Spans(field, "uses '.', which can match '/'; escape a literal dot as \\. or use a class such as [a-z0-9-]");
             case PatternAtom { Kind: PatternAtomKind.CharacterClass } atom when CanMatchSlash(atom.Text):
@@ -58,7 +61,8 @@ internal static class HostSpanRule
 
         try
         {
-            return new Regex(@"\A(?:" + atom + @")\z", PolicyPattern.Options).IsMatch("/");
+            // One atom cannot backtrack: the cheap interpreter is exact here.
+            return new Regex(@"\A(?:" + atom + @")\z", PolicyPattern.BacktrackingOptions).IsMatch("/");
         }
         catch (ArgumentException)
         {

@@ -19,5 +19,5 @@ internal sealed class MatchRule
     public static MatchRule ForPattern(Regex pattern) => new(null, pattern);
 
     public bool IsMatch(string value) =>
-        _pattern is null ? string.Equals(_exact, value, StringComparison.Ordinal) : _pattern.IsMatch(value);
+        _pattern is null ? string.Equals(_exact, value, StringComparison.Ordinal) : PolicyPattern.IsMatch(_pattern, value);
 }

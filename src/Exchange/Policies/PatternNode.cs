@@ -9,7 +9,11 @@ internal sealed record PatternSequence(IReadOnlyList<PatternNode> Items) : Patte
 internal sealed record PatternAlternation(IReadOnlyList<PatternNode> Branches) : PatternNode;
 
 /// <summary>A node under a quantifier (<c>*</c>, <c>+</c>, <c>?</c>, <c>{n,m}</c>).</summary>
-internal sealed record PatternRepeat(PatternNode Body) : PatternNode;
+/// <param name="MaxCount">The upper bound; null for <c>*</c>, <c>+</c> and <c>{n,}</c>.</param>
+internal sealed record PatternRepeat(PatternNode Body, int? MaxCount = null) : PatternNode;
+
+/// <summary>A lookaround, atomic, conditional or balancing group: constructs the linear-time engine refuses.</summary>
+internal sealed record PatternSpecialGroup(PatternNode Body) : PatternNode;
 
 /// <summary>An inline option group such as <c>(?i)</c> or <c>(?x:…)</c>; <see cref="Body"/> is empty for the bare form.</summary>
 internal sealed record PatternInlineOptions(string Options, PatternNode Body) : PatternNode;

@@ -52,7 +52,7 @@ internal sealed class PatternParser
                 continue;
             }
 
-            items.Add(TryConsumeQuantifier() ? new PatternRepeat(atom) : atom);
+            items.Add(TryConsumeQuantifier(out var maxCount) ? new PatternRepeat(atom, maxCount) : atom);
         }
 
         return items.Count == 1 ? items[0] : new PatternSequence(items);
@@ -89,6 +89,7 @@ internal sealed class PatternParser
     {
         _pos++; // '('
         string? inlineOptions = null;
+        var special = false;
         if (Peek() == '?')
         {
             _pos++;
@@ -119,16 +120,21 @@ internal sealed class PatternParser
             }
             else if (kind == '<' && Peek(1) is not ('=' or '!'))
             {
-                SkipPast('>'); // named group (?<name>…)
+                var nameStart = _pos;
+                SkipPast('>'); // named group (?<name>…); a balancing group (?<a-b>…) has a '-'
+                special = _pattern.AsSpan(nameStart, _pos - nameStart).Contains('-');
             }
             else if (kind == '\'')
             {
                 _pos++;
+                var nameStart = _pos;
                 SkipPast('\''); // named group (?'name'…)
+                special = _pattern.AsSpan(nameStart, _pos - nameStart).Contains('-');
             }
             else
             {
-                // (?: (?= (?! (?<= (?<! (?> — the lookarounds never get here because NonBacktracking rejects them.
+                // (?: is a plain group; (?= (?! (?<= (?<! (?> (?( are lookarounds, atomic groups and conditionals.
+                special = kind != ':';
                 _pos += kind == '<' ? 2 : 1;
             }
         }
@@ -140,6 +146,11 @@ internal sealed class PatternParser
         }
 
         _pos++;
+        if (special)
+        {
+            return new PatternSpecialGroup(body);
+        }
+
         return inlineOptions is null ? body : new PatternInlineOptions(inlineOptions, body);
     }
 
@@ -150,14 +161,21 @@ internal sealed class PatternParser
     }
 
     /// <summary>Consumes <c>*</c>, <c>+</c>, <c>?</c> or <c>{n}</c>/<c>{n,}</c>/<c>{n,m}</c>, plus a lazy <c>?</c>.</summary>
-    private bool TryConsumeQuantifier()
+    /// <param name="maxCount">The upper bound; null when unbounded.</param>
+    private bool TryConsumeQuantifier(out int? maxCount)
     {
+        maxCount = null;
         if (Peek() is '*' or '+' or '?')
         {
+            maxCount = Peek() == '?' ? 1 : null;
             _pos++;
         }
         else if (Peek() == '{' && CountedQuantifierLength() is var length and > 0)
         {
+            var counts = _pattern.AsSpan(_pos + 1, length - 2);
+            var comma = counts.IndexOf(',');
+            var upper = comma < 0 ? counts : counts[(comma + 1)..];
+            maxCount = upper.IsEmpty ? null : int.TryParse(upper, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var max) ? max : int.MaxValue;
             _pos += length;
         }
         else

@@ -4,15 +4,33 @@ namespace GithubSts.Exchange.Policies;
 
 /// <summary>
 /// Compiles the regular expressions of trust policies: bounded length, no Unicode-aware shorthands or inline options,
-/// a linear-time engine, and a full-string anchor that also covers alternations.
+/// a full-string anchor that also covers alternations, and matching that cannot blow up on hostile input.
 /// </summary>
+/// <remarks>
+/// Two engines, same .NET parser and therefore the same language. The linear-time NonBacktracking engine is safe for
+/// any pattern but costs about 20 ms and 1 MB per pattern to build — 10,000 TrustPolicies would need gigabytes. So a
+/// pattern whose shape keeps backtracking polynomial and small (quantifiers only on single characters or classes, at
+/// most <see cref="MaxUnboundedRepeats"/> unbounded ones, no nested repetition) runs on the interpreter (microseconds,
+/// about 2 KB), with a match timeout that denies as a last resort. Every other pattern gets NonBacktracking.
+/// </remarks>
 public static class PolicyPattern
 {
     public const int MaxLength = 256;
 
+    /// <summary>Patterns with more unbounded repetitions than this use the linear-time engine.</summary>
+    internal const int MaxUnboundedRepeats = 2;
+
     // NonBacktracking: matching is linear in the input (no ReDoS) and backreferences, lookarounds,
     // atomic groups and huge counted repetitions are refused at construction.
     internal const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+
+    internal const RegexOptions BacktrackingOptions = RegexOptions.CultureInvariant;
+
+    /// <summary>A match that takes longer is a denial (see <see cref="IsMatch"/>); the shapes allowed make this unreachable for claim-sized input.</summary>
+    internal static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(20);
+
+    // Counted repetitions above this bound count as unbounded (and large ones go to the engine that refuses them).
+    private const int MaxSmallCount = 16;
 
     /// <summary>Validates <paramref name="pattern"/> and returns it anchored as <c>\A(?:pattern)\z</c>.</summary>
     /// <param name="field">The YAML field name reported in errors, e.g. <c>claim_pattern.environment</c>.</param>
@@ -31,13 +49,86 @@ public static class PolicyPattern
         }
 
         // The pattern alone must be a complete expression, so it cannot close the anchoring group (`x)|(.*`).
-        Construct(pattern, field);
+        Construct(pattern, field, BacktrackingOptions);
         UnicodeShorthandRule.Check(pattern, field);
         InlineOptionsRule.Check(pattern, field);
 
         // \z, unlike $, does not match before a trailing newline; the group anchors every alternative.
-        return Construct(@"\A(?:" + pattern + @")\z", field);
+        var anchored = @"\A(?:" + pattern + @")\z";
+        if (IsSafeForBacktracking(pattern))
+        {
+            return Construct(anchored, field, BacktrackingOptions);
+        }
+
+        Construct(pattern, field, Options);
+        return Construct(anchored, field, Options);
     }
+
+    /// <summary>Matches; a match that times out (possible only on the interpreter) is a mismatch, never an error.</summary>
+    public static bool IsMatch(Regex regex, string input)
+    {
+        ArgumentNullException.ThrowIfNull(regex);
+        try
+        {
+            return regex.IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// True when backtracking on this pattern stays polynomial with a small exponent: every quantifier applies to a
+    /// single character, escape or class (no nested or grouped repetition, so no exponential paths), at most
+    /// <see cref="MaxUnboundedRepeats"/> of them unbounded, and nothing only the linear engine refuses.
+    /// </summary>
+    internal static bool IsSafeForBacktracking(string pattern)
+    {
+        PatternNode root;
+        try
+        {
+            root = PatternParser.Parse(pattern);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var unbounded = 0;
+        return Visit(root) && unbounded <= MaxUnboundedRepeats;
+
+        bool Visit(PatternNode node)
+        {
+            switch (node)
+            {
+                case PatternSequence sequence:
+                    return sequence.Items.All(Visit);
+                case PatternAlternation alternation:
+                    return alternation.Branches.All(Visit);
+                case PatternRepeat { Body: PatternAtom { Kind: not PatternAtomKind.Anchor } atom } repeat:
+                    if (repeat.MaxCount is not { } max || max > MaxSmallCount)
+                    {
+                        unbounded++;
+                    }
+
+                    return (repeat.MaxCount ?? 0) <= 1000 && IsPlainAtom(atom);
+                case PatternAtom atom:
+                    return IsPlainAtom(atom);
+                default:
+                    // Grouped or nested repetition, special groups, inline options.
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Not a backreference (<c>\1</c>, <c>\k&lt;n&gt;</c>) or an anchor the linear engine treats differently (<c>\G</c>, <c>\b</c>).</summary>
+    private static bool IsPlainAtom(PatternAtom atom) => atom.Kind switch
+    {
+        PatternAtomKind.Escape => atom.Text.Length < 2 || !(char.IsAsciiDigit(atom.Text[1]) && atom.Text[1] != '0') && atom.Text[1] != 'k',
+        PatternAtomKind.Anchor => atom.Text is "^" or "$" or @"\A" or @"\z" or @"\Z",
+        _ => true,
+    };
 
     /// <summary>
     /// <see cref="Compile"/> plus the rule that an issuer pattern cannot span the host: no <c>.</c> or class that
@@ -67,11 +158,11 @@ public static class PolicyPattern
         }
     }
 
-    private static Regex Construct(string pattern, string field)
+    private static Regex Construct(string pattern, string field, RegexOptions options)
     {
         try
         {
-            return new Regex(pattern, Options);
+            return options.HasFlag(RegexOptions.NonBacktracking) ? new Regex(pattern, options) : new Regex(pattern, options, MatchTimeout);
         }
         catch (RegexParseException ex)
         {

@@ -24,7 +24,7 @@ internal static class SubjectPatternLint
     {
         foreach (var probe in Probes)
         {
-            if (!compiled.IsMatch(probe))
+            if (!PolicyPattern.IsMatch(compiled, probe))
             {
                 return;
             }

@@ -152,13 +152,138 @@ public class PolicyPatternTests
         Assert.DoesNotMatch(PolicyPattern.Compile("(x+x+)+y", "subject_pattern"), new string('x', 40) + "!");
     }
 
-    [Fact]
-    public void Compiled_regexes_use_the_non_backtracking_engine_with_invariant_culture()
+    [Theory]
+    [InlineData("repo:octo-org/octo-repo:ref:refs/heads/.*")]
+    [InlineData("repo:octo-org/.*:ref:refs/tags/v[0-9]+")]
+    [InlineData("system:serviceaccount:team-a:(deploy|release)-[a-z0-9]{1,8}")]
+    [InlineData("^repo:org/repo$")]
+    public void Common_shapes_use_the_interpreter_with_a_match_timeout(string pattern)
     {
-        var regex = PolicyPattern.Compile("a", "subject_pattern");
+        var regex = PolicyPattern.Compile(pattern, "subject_pattern");
+
+        Assert.False(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+        Assert.Equal(PolicyPattern.MatchTimeout, regex.MatchTimeout);
+        Assert.True(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.CultureInvariant));
+        Assert.False(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("(a+)+$")]
+    [InlineData("(x+x+)+y")]
+    [InlineData("(ab|a)*c")]
+    [InlineData("a.*b.*c.*d")]
+    [InlineData("a{1,50}b{1,50}c{1,50}")]
+    [InlineData("(?:a*)*")]
+    public void Shapes_that_could_backtrack_badly_use_the_linear_engine(string pattern)
+    {
+        var regex = PolicyPattern.Compile(pattern, "subject_pattern");
 
         Assert.True(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
         Assert.True(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.CultureInvariant));
-        Assert.False(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+    }
+
+    [Theory]
+    [InlineData(".*.*!")]
+    [InlineData("[a-z]*a*!")]
+    [InlineData("a{0,16}a{0,16}a*a*!")]
+    public void The_worst_allowed_interpreter_shape_on_a_token_sized_claim_denies_quickly(string pattern)
+    {
+        var regex = PolicyPattern.Compile(pattern, "claim_pattern.x");
+        Assert.False(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+
+        // 16 KiB is the largest token accepted at all; the match either fails fast or times out, and both deny.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(PolicyPattern.IsMatch(regex, new string('a', 16 * 1024)));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public void Both_engines_agree_on_every_generated_pattern_and_input()
+    {
+        // Differential check: whichever engine PolicyPattern picks, the verdict is the linear engine's verdict.
+        var random = new Random(20261122);
+        var checkedPatterns = 0;
+        var interpreted = 0;
+        for (var i = 0; i < 1500; i++)
+        {
+            var pattern = RandomPattern(random, depth: 0);
+            System.Text.RegularExpressions.Regex compiled;
+            try
+            {
+                compiled = PolicyPattern.Compile(pattern, "subject_pattern");
+            }
+            catch (PolicyPatternException)
+            {
+                continue;
+            }
+
+            checkedPatterns++;
+            interpreted += compiled.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking) ? 0 : 1;
+            var reference = new System.Text.RegularExpressions.Regex(@"\A(?:" + pattern + @")\z", PolicyPattern.Options);
+            for (var j = 0; j < 25; j++)
+            {
+                var input = RandomInput(random);
+                Assert.True(reference.IsMatch(input) == PolicyPattern.IsMatch(compiled, input), $"pattern {pattern} input {input}");
+            }
+        }
+
+        Assert.True(checkedPatterns > 1000, $"only {checkedPatterns} patterns compiled");
+        Assert.True(interpreted > checkedPatterns / 3, $"only {interpreted} of {checkedPatterns} patterns on the interpreter");
+    }
+
+    [Fact]
+    public void Ten_thousand_typical_patterns_compile_in_little_memory()
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            PolicyPattern.Compile($"repo:octo-org/repo-{i}:ref:refs/heads/(main|release/v[0-9]+)", "subject_pattern");
+        }
+
+        // The linear engine would allocate about 2 MB per pattern (20 GB here).
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 500L * 1024 * 1024, $"allocated {allocated / 1024 / 1024} MB");
+    }
+
+    private static readonly string[] Atoms = ["a", "b", "/", ":", "-", ".", "[a-b]", "[^a]", "[/:]", @"\.", @"\-", "x", "^", "$"];
+    private static readonly string[] Quantifiers = ["", "", "", "*", "+", "?", "{2}", "{1,3}", "{0,}", "*?", "+?"];
+
+    private static string RandomPattern(Random random, int depth)
+    {
+        var text = new System.Text.StringBuilder();
+        var items = random.Next(1, 5);
+        for (var i = 0; i < items; i++)
+        {
+            if (depth < 2 && random.Next(5) == 0)
+            {
+                text.Append(random.Next(2) == 0 ? "(" : "(?:").Append(RandomPattern(random, depth + 1));
+                if (random.Next(2) == 0)
+                {
+                    text.Append('|').Append(RandomPattern(random, depth + 1));
+                }
+
+                text.Append(')');
+            }
+            else
+            {
+                text.Append(Atoms[random.Next(Atoms.Length)]);
+            }
+
+            text.Append(Quantifiers[random.Next(Quantifiers.Length)]);
+        }
+
+        return text.ToString();
+    }
+
+    private static string RandomInput(Random random)
+    {
+        const string Alphabet = "ab/:-.x\n";
+        var chars = new char[random.Next(0, 12)];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[random.Next(Alphabet.Length)];
+        }
+
+        return new string(chars);
     }
 }
