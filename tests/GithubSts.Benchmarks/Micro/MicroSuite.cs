@@ -32,6 +32,8 @@ public sealed class MicroSuite : IBenchmarkSuite
         ArgumentNullException.ThrowIfNull(options);
         ct.ThrowIfCancellationRequested();
 
+        BenchmarkRunner.Run<SettleBenchmark>(MicroConfig.CreateSettle());
+        Prewarm.Run(Benchmarks, TimeSpan.FromMilliseconds(options.Quick ? 300 : 1000), ct);
         var summaries = BenchmarkRunner.Run(Benchmarks, MicroConfig.Create(options.Quick));
         var failed = new List<string>();
         foreach (var summary in summaries)
@@ -62,7 +64,7 @@ public sealed class MicroSuite : IBenchmarkSuite
     private static void Report(BenchReport report, BenchmarkReport result, string name, BenchmarkDotNet.Mathematics.Statistics statistics)
     {
         var meanNs = statistics.Mean;
-        var note = $"±{Readable(statistics.StandardDeviation).Value:F1} {Readable(statistics.StandardDeviation).Unit} sd, n={statistics.N}";
+        var note = $"median {Text(statistics.Median)}, sd {Text(statistics.StandardDeviation)}, n={statistics.N}";
         if (name == MicroNames.IndexRebuild)
         {
             report.Add(Measurement.AtMost(Suite, name, meanNs / 1e6, "ms", RebuildTargetMs, note));
@@ -94,6 +96,12 @@ public sealed class MicroSuite : IBenchmarkSuite
         return policies?.Value is int count
             ? $"{name}, {count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} policies"
             : name;
+    }
+
+    private static string Text(double nanoseconds)
+    {
+        var (value, unit) = Readable(nanoseconds);
+        return $"{BenchReport.Format(value)} {unit}";
     }
 
     private static (double Value, string Unit) Readable(double nanoseconds) => nanoseconds switch
