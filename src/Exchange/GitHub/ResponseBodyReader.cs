@@ -22,20 +22,38 @@ internal static class ResponseBodyReader
     public static async Task<byte[]> ReadPrefixAsync(HttpContent content, int maxBytes, CancellationToken ct)
     {
         await using var stream = await content.ReadAsStreamAsync(ct);
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(maxBytes, 16 * 1024));
-        while (buffer.WrittenCount < maxBytes)
+
+        // A known length sizes the buffer once (+1 notices a longer body); otherwise start small and double.
+        var initial = content.Headers.ContentLength is { } length and >= 0 ? (int)Math.Min(length + 1, maxBytes) : Math.Min(maxBytes, 4096);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 1));
+        var count = 0;
+        try
         {
-            var chunk = buffer.GetMemory(Math.Min(16 * 1024, maxBytes - buffer.WrittenCount));
-            var room = Math.Min(chunk.Length, maxBytes - buffer.WrittenCount);
-            var read = await stream.ReadAsync(chunk[..room], ct);
-            if (read == 0)
+            while (count < maxBytes)
             {
-                break;
+                if (count == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, maxBytes));
+                    buffer.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(count, Math.Min(buffer.Length, maxBytes) - count), ct);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                count += read;
             }
 
-            buffer.Advance(read);
+            return buffer.AsSpan(0, count).ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            // Bodies carry installation tokens: pooled memory is cleared before it is reused.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
     }
 }
