@@ -13,6 +13,11 @@ public sealed class RedisReplayStoreTests
         Endpoint = new RedisEndpoint("127.0.0.1", server.Port),
         Password = password,
         Username = username,
+
+        // The production defaults (250/500 ms) are about a healthy server; a loaded CI machine needs slack. The
+        // fail-fast tests below rely on refused connections or set their own timeout.
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+        CommandTimeout = TimeSpan.FromSeconds(3),
     });
 
     [RedisFact]
