@@ -11,6 +11,10 @@ namespace GithubSts.Benchmarks.Macro;
 /// The service in Release mode, the GitHub simulator and a load generator on loopback: maximum sustained exchanges per
 /// second, latency at fixed offered rates, CPU per exchange against the RS256 floor, peak RSS and RSS with 100 issuers cached.
 /// </summary>
+/// <remarks>
+/// The GitHub simulator and the load generator run in this process and share the machine's cores with the service;
+/// each run's note says how many cores the service, this harness and other processes used.
+/// </remarks>
 public sealed class MacroSuite : IBenchmarkSuite
 {
     private const string Suite = "macro";
@@ -19,6 +23,7 @@ public sealed class MacroSuite : IBenchmarkSuite
     private const string Org = "bench-org";
     private const string Repo = "api";
     private const string Identity = "bench";
+    private const string ExchangePath = $"/sts/exchange?scope={Org}/{Repo}&identity={Identity}";
     private const string Marker = "\"token\"";
     private const int ExtraIssuers = 100;
 
@@ -28,10 +33,8 @@ public sealed class MacroSuite : IBenchmarkSuite
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(options);
-        var tokenCount = options.Quick ? 400 : 2_000;
-        var subjects = tokenCount / 2;
 
-        // The floor first, on a quiet machine: one RS256 verification on one thread.
+        // The floor first, before anything else runs: one RS256 verification on one thread.
         var verifications = RsaFloor.VerificationsPerSecond(options.Duration(TimeSpan.FromSeconds(3)));
         var verificationMicroseconds = 1e6 / verifications;
         report.Add(new Measurement(Suite, "RS256 verifications/s/core", verifications, "/s", Note: "RSA-2048 VerifyData, one thread"));
@@ -49,131 +52,48 @@ public sealed class MacroSuite : IBenchmarkSuite
             permissions:
               contents: read
             """);
-
         await using var issuer = await TestOidcIssuer.StartAsync();
-        var extraIssuers = await StartIssuersAsync(ExtraIssuers);
+        var extraIssuers = await StartIssuersAsync(ExtraIssuers, ecKeys: options.Quick);
         var directory = Directory.CreateTempSubdirectory("github-sts-bench-macro");
         try
         {
-            Log($"minting {tokenCount} tokens over {subjects} subjects");
-            var expires = DateTimeOffset.UtcNow.AddHours(6);
-            var tokens = new string[tokenCount];
-            Parallel.For(0, tokenCount, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, i => tokens[i] = issuer.CreateToken(t =>
-            {
-                t.Audience = Identifier;
-                t.Subject = $"repo:{Org}/{Repo}:ref:refs/heads/feature-{(i % subjects).ToString(CultureInfo.InvariantCulture)}";
-                t.ExpiresAt = expires;
-            }));
-            var extraTokens = extraIssuers.Select(i => i.CreateToken(t =>
-            {
-                t.Audience = Identifier;
-                t.Subject = $"repo:{Org}/{Repo}:ref:refs/heads/feature-1";
-                t.ExpiresAt = expires;
-            })).ToList();
-
+            var tokenCount = options.Quick ? 400 : 2_000;
+            Log($"minting {tokenCount} tokens over {tokenCount / 2} subjects");
+            var tokens = MintTokens(issuer, tokenCount, tokenCount / 2, ct);
+            var extraTokens = extraIssuers.Select(i => MintToken(i, 1)).ToList();
             var configPath = Path.Combine(directory.FullName, "github-sts.yaml");
-            var allowed = string.Join(", ", new[] { issuer }.Concat(extraIssuers).Select(i => $"\"{i.Iss}\""));
-            await File.WriteAllTextAsync(configPath, $"""
-                sts:
-                  identifier: {Identifier}
-                  allowedIssuers: [{allowed}]
-                apps:
-                  - name: default
-                    appId: {AppId.ToString(CultureInfo.InvariantCulture)}
-                    privateKey: |
-                {Indent(appKey.Pkcs8Pem, 6)}
-                    apiUrl: {github.ApiUrl}
-                """, ct);
+            await File.WriteAllTextAsync(configPath, Config([issuer, .. extraIssuers], appKey, github, auditToStdout: true), ct);
+            var setup = new Setup(report, options, github, tokens, verificationMicroseconds);
 
             Log("starting github-sts (Release)");
-            await using var service = ServiceProcess.Start(configPath, directory.FullName);
-            await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), ct);
-            var host = $"127.0.0.1:{service.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}";
-            var exchangePath = $"/sts/exchange?scope={Org}/{Repo}&identity={Identity}";
-            var exchanges = new LoadGenerator(service.EndPoint, tokens.Select(t => LoadGenerator.Get(host, exchangePath, t)), Marker);
-            var health = new LoadGenerator(service.EndPoint, [LoadGenerator.Get(host, "/healthz")], "\"ok\"");
-            var totalErrors = 0L;
-
-            Log("warming up");
-            var warmup = await exchanges.ClosedLoopAsync(16, options.Duration(TimeSpan.FromSeconds(8)), ct);
-            await health.ClosedLoopAsync(8, TimeSpan.FromSeconds(1), ct);
-            report.Add(new Measurement(Suite, "warm-up exchanges", warmup.Throughput, "/s", Note: $"16 connections, errors: {warmup.Errors}{Sample(warmup)}"));
-            github.Reset();
-
-            // Floor 2: the load generator against a trivial endpoint of the same server.
-            var floorBefore = CpuSnapshot.Take(service);
-            var healthRun = await health.ClosedLoopAsync(32, options.Duration(TimeSpan.FromSeconds(5)), ct);
-            var floorCpu = CpuUsage.Between(floorBefore, CpuSnapshot.Take(service));
-            totalErrors += healthRun.Errors.Total;
-            report.Add(new Measurement(Suite, "GET /healthz (load generator floor)", healthRun.Throughput, "/s",
-                Note: $"32 connections, p50 {Ms(healthRun.Latency.P50)} ms, errors {healthRun.Errors}, {CpuNote(floorCpu, healthRun.Completed)}"));
-            var harnessPerHealth = floorCpu.Harness.TotalMicroseconds / Math.Max(1, healthRun.Completed);
-
-            // Maximum sustained exchanges: closed loop at a few connection counts.
-            LoadResult? best = null;
-            CpuUsage bestCpu = default;
-            foreach (var connections in new[] { 8, 32, 64 })
+            int? bestConnections;
+            double stdoutMegabytes;
+            await using (var service = ServiceProcess.Start(configPath, directory.FullName))
             {
-                var before = CpuSnapshot.Take(service);
-                var run = await exchanges.ClosedLoopAsync(connections, options.Duration(TimeSpan.FromSeconds(10)), ct);
-                var cpu = CpuUsage.Between(before, CpuSnapshot.Take(service));
-                github.Reset();
-                totalErrors += run.Errors.Total;
-                report.Add(new Measurement(Suite, $"exchanges/s, closed loop, {connections} conn", run.Throughput, "/s",
-                    Note: $"p50 {Ms(run.Latency.P50)} p99 {Ms(run.Latency.P99)} ms, errors {run.Errors}{Sample(run)}, {CpuNote(cpu, run.Completed)}"));
-                if (run.Errors.Total == 0 && (best is null || run.Throughput > best.Throughput))
+                await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), ct);
+                bestConnections = await MeasureAsync(setup, service, ct);
+                await MeasureIssuersAsync(report, service, extraIssuers, extraTokens, ct);
+                if (Environment.GetEnvironmentVariable("GITHUBSTS_BENCH_SHOW_OUTPUT") == "1")
                 {
-                    (best, bestCpu) = (run, cpu);
+                    Console.WriteLine(service.Diagnostics());
                 }
+
+                stdoutMegabytes = service.OutputBytes / 1_048_576.0;
             }
 
-            report.Add(Measurement.AtLeast(Suite, "max sustained exchanges", best?.Throughput ?? 0, "/s", 5000,
-                best is null ? "every closed-loop run had errors" : $"{best.Connections} connections, zero errors"));
-            if (best is not null)
+            // Where the CPU goes: the same exchanges with the per-exchange log line and the stdout audit line off.
+            var quietConfig = Path.Combine(directory.FullName, "github-sts-quiet.yaml");
+            await File.WriteAllTextAsync(quietConfig, Config([issuer], appKey, github, auditToStdout: false), ct);
+            Log("starting github-sts without stdout audit and information logs");
+            await using (var quiet = ServiceProcess.Start(quietConfig, directory.FullName,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["Logging__LogLevel__Default"] = "Warning" }))
             {
-                var serviceMicroseconds = bestCpu.Service.TotalMicroseconds / best.Completed;
-                var harnessMicroseconds = bestCpu.Harness.TotalMicroseconds / best.Completed;
-                report.Add(new Measurement(Suite, "service CPU per exchange", serviceMicroseconds, "µs",
-                    Note: $"utime+stime of github-sts over the {best.Connections}-connection run"));
-                report.Add(Measurement.AtMost(Suite, "service CPU per exchange / RS256 verification", serviceMicroseconds / verificationMicroseconds, "x", 5));
-                report.Add(new Measurement(Suite, "harness CPU per exchange", harnessMicroseconds, "µs",
-                    Note: $"load generator + GitHub simulator in the harness; load generator alone ≈ {harnessPerHealth:F0} µs/request on /healthz"));
+                await quiet.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), ct);
+                await MeasureQuietAsync(setup, quiet, bestConnections ?? 32, ct);
             }
 
-            // Latency at fixed offered rates (open loop, from each request's scheduled time).
-            foreach (var rate in new[] { 500, 1_000, 2_000 })
-            {
-                var before = CpuSnapshot.Take(service);
-                var run = await exchanges.OpenLoopAsync(rate, 32, options.Duration(TimeSpan.FromSeconds(10)), ct);
-                var cpu = CpuUsage.Between(before, CpuSnapshot.Take(service));
-                github.Reset();
-                totalErrors += run.Errors.Total;
-                var at = $"{rate.ToString(CultureInfo.InvariantCulture)}/s";
-                var lag = run.SendLag!;
-                var note = $"achieved {run.Throughput:F0}/s, max {Ms(run.Latency.Max)} ms, send lag p50 {Ms(lag.P50)} p99 {Ms(lag.P99)} ms, {CpuNote(cpu, run.Completed)}";
-                report.Add(new Measurement(Suite, $"p50 at {at}", run.Latency.P50, "ms", Note: note));
-                report.Add(new Measurement(Suite, $"p90 at {at}", run.Latency.P90, "ms"));
-                report.Add(rate == 1_000
-                    ? Measurement.AtMost(Suite, $"p99 at {at}", run.Latency.P99, "ms", 10)
-                    : new Measurement(Suite, $"p99 at {at}", run.Latency.P99, "ms"));
-                report.Add(new Measurement(Suite, $"p99.9 at {at}", run.Latency.P999, "ms"));
-                report.Add(Measurement.AtMost(Suite, $"errors at {at}", run.Errors.Total, string.Empty, 0, run.Errors.Total == 0 ? null : run.Errors + Sample(run)));
-            }
-
-            report.Add(new Measurement(Suite, "service peak RSS (VmHWM)", service.MemoryMegabytes("VmHWM"), "MB", Note: "after all load runs"));
-
-            // 100 more issuers: one exchange each (discovery + JWKS fetched and cached), then the service's RSS.
-            var rssBefore = service.MemoryMegabytes("VmRSS");
-            var issuersOk = await ExchangeEachAsync(service, extraTokens.Select(t => LoadGenerator.Get(host, exchangePath, t)).ToList(), ct);
-            totalErrors += extraTokens.Count - issuersOk;
-            var fetched = extraIssuers.Count(i => i.JwksRequests > 0);
-            report.Add(Measurement.AtLeast(Suite, $"exchanges from {ExtraIssuers} more issuers", issuersOk, string.Empty, ExtraIssuers,
-                $"{fetched.ToString(CultureInfo.InvariantCulture)} issuers' JWKS fetched"));
-            var rssAfter = service.MemoryMegabytes("VmRSS");
-            report.Add(new Measurement(Suite, $"service RSS with {ExtraIssuers + 1} issuers cached", rssAfter, "MB",
-                Note: $"VmRSS; {rssAfter - rssBefore:+0.0;-0.0} MB over the 100 first exchanges"));
-            report.Add(new Measurement(Suite, "service peak RSS (VmHWM), end", service.MemoryMegabytes("VmHWM"), "MB"));
-            report.Add(Measurement.AtMost(Suite, "errors, all runs", totalErrors, string.Empty, 0, $"audit/log output: {service.OutputBytes / 1_048_576.0:F0} MB on stdout"));
+            report.Add(Measurement.AtMost(Suite, "errors, all runs", setup.Errors, string.Empty, 0,
+                $"audit and log lines on stdout: {stdoutMegabytes:F1} MB"));
         }
         finally
         {
@@ -186,33 +106,187 @@ public sealed class MacroSuite : IBenchmarkSuite
         }
     }
 
-    private static async Task<int> ExchangeEachAsync(ServiceProcess service, List<byte[]> requests, CancellationToken ct)
+    /// <summary>Floors, maximum throughput, CPU per exchange and latency at fixed rates; returns the best connection count.</summary>
+    private static async Task<int?> MeasureAsync(Setup setup, ServiceProcess service, CancellationToken ct)
     {
+        var (report, options) = (setup.Report, setup.Options);
+        var exchanges = ExchangeLoad(service, setup.Tokens);
+        var health = new LoadGenerator(service.EndPoint, [LoadGenerator.Get(Host(service), "/healthz")], "\"ok\"");
+
+        Log("warming up");
+        var warmup = await exchanges.ClosedLoopAsync(16, options.Duration(TimeSpan.FromSeconds(8)), ct);
+        await health.ClosedLoopAsync(8, TimeSpan.FromSeconds(1), ct);
+        setup.GitHub.Reset();
+        report.Add(new Measurement(Suite, "warm-up exchanges", warmup.Throughput, "/s", Note: $"16 connections, errors: {warmup.Errors}{Sample(warmup)}"));
+
+        // Floor: the load generator against a trivial endpoint of the same server.
+        Log("load generator floor: GET /healthz");
+        var floorBefore = CpuSnapshot.Take(service);
+        var healthRun = await health.ClosedLoopAsync(32, options.Duration(TimeSpan.FromSeconds(5)), ct);
+        var floorCpu = CpuUsage.Between(floorBefore, CpuSnapshot.Take(service));
+        setup.Errors += healthRun.Errors.Total;
+        report.Add(new Measurement(Suite, "GET /healthz (load generator floor)", healthRun.Throughput, "/s",
+            Note: $"32 connections, p50 {Ms(healthRun.Latency.P50)} ms, errors {healthRun.Errors}, {CpuNote(floorCpu, healthRun.Completed)}"));
+        var generatorMicroseconds = floorCpu.Harness.TotalMicroseconds / Math.Max(1, healthRun.Completed);
+
+        // Maximum sustained exchanges: closed loop at a few connection counts.
+        LoadResult? best = null;
+        CpuUsage bestCpu = default;
+        foreach (var connections in new[] { 8, 32, 64 })
+        {
+            Log($"closed loop, {connections} connections");
+            var (run, cpu) = await ClosedLoopAsync(setup, service, exchanges, connections, options.Duration(TimeSpan.FromSeconds(10)), ct);
+            report.Add(new Measurement(Suite, $"exchanges/s, closed loop, {connections} conn", run.Throughput, "/s",
+                Note: $"p50 {Ms(run.Latency.P50)} p99 {Ms(run.Latency.P99)} ms, errors {run.Errors}{Sample(run)}, {CpuNote(cpu, run.Completed)}"));
+            if (run.Errors.Total == 0 && (best is null || run.Throughput > best.Throughput))
+            {
+                (best, bestCpu) = (run, cpu);
+            }
+        }
+
+        report.Add(Measurement.AtLeast(Suite, "max sustained exchanges", best?.Throughput ?? 0, "/s", 5000,
+            best is null ? "every closed-loop run had errors" : $"{best.Connections} connections, zero errors"));
+        if (best is not null)
+        {
+            var serviceMicroseconds = bestCpu.Service.TotalMicroseconds / best.Completed;
+            var harnessMicroseconds = bestCpu.Harness.TotalMicroseconds / best.Completed;
+            report.Add(new Measurement(Suite, "service CPU per exchange", serviceMicroseconds, "µs",
+                Note: $"utime+stime of github-sts over the {best.Connections}-connection run"));
+            report.Add(Measurement.AtMost(Suite, "service CPU per exchange / RS256 verification", serviceMicroseconds / setup.VerificationMicroseconds, "x", 5));
+            report.Add(new Measurement(Suite, "exchanges/s with all cores for the service", Environment.ProcessorCount * 1e6 / serviceMicroseconds, "/s",
+                Note: $"projection: {Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)} cores ÷ service CPU per exchange"));
+            report.Add(new Measurement(Suite, "harness CPU per exchange", harnessMicroseconds, "µs",
+                Note: $"GitHub simulator ≈ {harnessMicroseconds - generatorMicroseconds:F0} µs + load generator ≈ {generatorMicroseconds:F0} µs (its cost per /healthz request)"));
+        }
+
+        // Latency at fixed offered rates (open loop, from each request's scheduled time).
+        foreach (var rate in new[] { 500, 1_000, 2_000 })
+        {
+            Log($"open loop, {rate}/s");
+            var before = CpuSnapshot.Take(service);
+            var run = await exchanges.OpenLoopAsync(rate, 32, options.Duration(TimeSpan.FromSeconds(10)), ct);
+            var cpu = CpuUsage.Between(before, CpuSnapshot.Take(service));
+            setup.GitHub.Reset();
+            setup.Errors += run.Errors.Total;
+            var at = $"{rate.ToString(CultureInfo.InvariantCulture)}/s";
+            var lag = run.SendLag!;
+            report.Add(new Measurement(Suite, $"p50 at {at}", run.Latency.P50, "ms",
+                Note: $"achieved {run.Throughput:F0}/s, max {Ms(run.Latency.Max)} ms, send lag p50 {Ms(lag.P50)} p99 {Ms(lag.P99)} ms, {CpuNote(cpu, run.Completed)}"));
+            report.Add(new Measurement(Suite, $"p90 at {at}", run.Latency.P90, "ms"));
+            report.Add(rate == 1_000
+                ? Measurement.AtMost(Suite, $"p99 at {at}", run.Latency.P99, "ms", 10)
+                : new Measurement(Suite, $"p99 at {at}", run.Latency.P99, "ms"));
+            report.Add(new Measurement(Suite, $"p99.9 at {at}", run.Latency.P999, "ms"));
+            report.Add(Measurement.AtMost(Suite, $"errors at {at}", run.Errors.Total, string.Empty, 0, run.Errors.Total == 0 ? null : run.Errors + Sample(run)));
+        }
+
+        report.Add(new Measurement(Suite, "service peak RSS (VmHWM)", service.MemoryMegabytes("VmHWM"), "MB", Note: "after all load runs"));
+        return best?.Connections;
+    }
+
+    /// <summary>100 more issuers: one exchange each (discovery and JWKS fetched and cached), then the service's RSS.</summary>
+    private static async Task MeasureIssuersAsync(
+        BenchReport report, ServiceProcess service, List<TestOidcIssuer> issuers, List<string> tokens, CancellationToken ct)
+    {
+        Log($"{ExtraIssuers} more issuers");
+        var rssBefore = service.MemoryMegabytes("VmRSS");
         using var connection = new LoadConnection(service.EndPoint);
         var marker = Encoding.ASCII.GetBytes(Marker);
         var ok = 0;
-        foreach (var request in requests)
+        foreach (var token in tokens)
         {
             ct.ThrowIfCancellationRequested();
-            if (await connection.SendAsync(request, marker) == RequestOutcome.Ok)
+            if (await connection.SendAsync(LoadGenerator.Get(Host(service), ExchangePath, token), marker) == RequestOutcome.Ok)
             {
                 ok++;
             }
             else
             {
-                Log($"issuer exchange failed: {connection.LastBadResponse}");
+                Log($"an exchange with a token of another issuer failed: {connection.LastBadResponse}");
             }
         }
 
-        return ok;
+        var fetched = issuers.Count(i => i.JwksRequests > 0);
+        report.Add(Measurement.AtLeast(Suite, $"exchanges from {ExtraIssuers} more issuers", ok, string.Empty, ExtraIssuers,
+            $"{fetched.ToString(CultureInfo.InvariantCulture)} JWKS fetched; {(issuers[0].DefaultKey.IsRsa ? "RS256" : "ES256 (quick mode)")} keys"));
+        var rssAfter = service.MemoryMegabytes("VmRSS");
+        report.Add(new Measurement(Suite, $"service RSS with {ExtraIssuers + 1} issuers cached", rssAfter, "MB",
+            Note: $"VmRSS; {rssAfter - rssBefore:+0.0;-0.0} MB over these {ExtraIssuers} exchanges"));
+        report.Add(new Measurement(Suite, "service peak RSS (VmHWM), end", service.MemoryMegabytes("VmHWM"), "MB"));
     }
 
-    private static async Task<List<TestOidcIssuer>> StartIssuersAsync(int count)
+    /// <summary>The same closed loop on a service without stdout audit and information logs: what those cost per exchange.</summary>
+    private static async Task MeasureQuietAsync(Setup setup, ServiceProcess service, int connections, CancellationToken ct)
     {
-        // Each issuer generates an RSA-2048 key: two at a time (two cores).
+        var exchanges = ExchangeLoad(service, setup.Tokens);
+        await exchanges.ClosedLoopAsync(16, setup.Options.Duration(TimeSpan.FromSeconds(5)), ct);
+        setup.GitHub.Reset();
+        var (run, cpu) = await ClosedLoopAsync(setup, service, exchanges, connections, setup.Options.Duration(TimeSpan.FromSeconds(10)), ct);
+        var serviceMicroseconds = cpu.Service.TotalMicroseconds / Math.Max(1, run.Completed);
+        setup.Report.Add(new Measurement(Suite, "exchanges/s, no stdout audit/info logs", run.Throughput, "/s",
+            Note: $"{connections} connections, errors {run.Errors}{Sample(run)}, {CpuNote(cpu, run.Completed)}"));
+        setup.Report.Add(new Measurement(Suite, "service CPU per exchange, no stdout audit/info logs", serviceMicroseconds, "µs",
+            Note: $"{serviceMicroseconds / setup.VerificationMicroseconds:F1}x RS256; audit.stdout false, Logging__LogLevel__Default=Warning"));
+    }
+
+    private static async Task<(LoadResult Run, CpuUsage Cpu)> ClosedLoopAsync(
+        Setup setup, ServiceProcess service, LoadGenerator load, int connections, TimeSpan duration, CancellationToken ct)
+    {
+        var before = CpuSnapshot.Take(service);
+        var run = await load.ClosedLoopAsync(connections, duration, ct);
+        var cpu = CpuUsage.Between(before, CpuSnapshot.Take(service));
+
+        // The simulator records every mint and request: clear its records between runs so its memory stays flat.
+        setup.GitHub.Reset();
+        setup.Errors += run.Errors.Total;
+        return (run, cpu);
+    }
+
+    private static LoadGenerator ExchangeLoad(ServiceProcess service, IEnumerable<string> tokens) =>
+        new(service.EndPoint, tokens.Select(t => LoadGenerator.Get(Host(service), ExchangePath, t)), Marker);
+
+    private static string Host(ServiceProcess service) => $"127.0.0.1:{service.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Tokens valid for hours (RSA signing is about a millisecond each), over <paramref name="subjects"/> distinct subjects.</summary>
+    private static string[] MintTokens(TestOidcIssuer issuer, int count, int subjects, CancellationToken ct)
+    {
+        var tokens = new string[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, i => tokens[i] = MintToken(issuer, i % subjects));
+        return tokens;
+    }
+
+    private static string MintToken(TestOidcIssuer issuer, int branch) => issuer.CreateToken(t =>
+    {
+        t.Audience = Identifier;
+        t.Subject = $"repo:{Org}/{Repo}:ref:refs/heads/feature-{branch.ToString(CultureInfo.InvariantCulture)}";
+        t.ExpiresAt = DateTimeOffset.UtcNow.AddHours(6);
+    });
+
+    /// <summary>Production defaults except the issuers, the App and the audit sink.</summary>
+    private static string Config(IEnumerable<TestOidcIssuer> issuers, TestAppKey appKey, GitHubSimulator github, bool auditToStdout) => $"""
+        sts:
+          identifier: {Identifier}
+          allowedIssuers: [{string.Join(", ", issuers.Select(i => $"\"{i.Iss}\""))}]
+        apps:
+          - name: default
+            appId: {AppId.ToString(CultureInfo.InvariantCulture)}
+            privateKey: |
+        {Indent(appKey.Pkcs8Pem, 6)}
+            apiUrl: {github.ApiUrl}
+        audit:
+          stdout: {(auditToStdout ? "true" : "false")}
+        """;
+
+    /// <summary>
+    /// Issuers with RSA-2048 keys (like GitHub Actions), generated two at a time; that takes about a minute on a busy
+    /// 2-core machine, so quick mode uses P-256 keys (ES256), which generate instantly.
+    /// </summary>
+    private static async Task<List<TestOidcIssuer>> StartIssuersAsync(int count, bool ecKeys)
+    {
         var issuers = new TestOidcIssuer[count];
+        var options = new TestOidcIssuerOptions { EcDefaultKey = ecKeys };
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            async (i, _) => issuers[i] = await TestOidcIssuer.StartAsync());
+            async (i, _) => issuers[i] = await TestOidcIssuer.StartAsync(options));
         return [.. issuers];
     }
 
@@ -223,8 +297,24 @@ public sealed class MacroSuite : IBenchmarkSuite
 
     private static string Ms(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
-    private static void Log(string message) => Console.WriteLine("  macro: " + message);
+    private static void Log(string message) => Console.WriteLine($"  macro [{DateTime.Now:HH:mm:ss}]: {message}");
 
     private static string Indent(string text, int spaces) =>
         string.Join('\n', text.Split('\n').Select(line => new string(' ', spaces) + line.TrimEnd('\r')));
+
+    /// <summary>What the measurements share; <see cref="Errors"/> adds up every run's failures.</summary>
+    private sealed class Setup(BenchReport report, BenchOptions options, GitHubSimulator github, string[] tokens, double verificationMicroseconds)
+    {
+        public BenchReport Report { get; } = report;
+
+        public BenchOptions Options { get; } = options;
+
+        public GitHubSimulator GitHub { get; } = github;
+
+        public string[] Tokens { get; } = tokens;
+
+        public double VerificationMicroseconds { get; } = verificationMicroseconds;
+
+        public long Errors { get; set; }
+    }
 }

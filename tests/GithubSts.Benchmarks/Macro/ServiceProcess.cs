@@ -37,7 +37,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Bytes the service wrote to stdout (audit lines and logs).</summary>
     public long OutputBytes => Interlocked.Read(ref outputBytes);
 
-    public static ServiceProcess Start(string configPath, string home)
+    /// <param name="configPath">The YAML configuration file.</param>
+    /// <param name="home">HOME for the child (no kubeconfig there).</param>
+    /// <param name="environment">Extra variables, e.g. ASP.NET Core logging overrides.</param>
+    public static ServiceProcess Start(string configPath, string home, IReadOnlyDictionary<string, string>? environment = null)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
         var executable = Path.Combine(AppContext.BaseDirectory, "github-sts.dll");
@@ -47,6 +50,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = false,
             UseShellExecute = false,
+
+            // As in the container image (WORKDIR /app): the content root is the application directory, so the service's
+            // appsettings.json (Microsoft.AspNetCore at Warning) applies. From elsewhere ASP.NET Core logs ~6 lines per request.
+            WorkingDirectory = AppContext.BaseDirectory,
         };
         foreach (var argument in new[] { executable, "--config", configPath, "--urls", url.OriginalString })
         {
@@ -57,6 +64,18 @@ internal sealed class ServiceProcess : IAsyncDisposable
         start.Environment["KUBECONFIG"] = string.Empty;
         start.Environment["HOME"] = home;
         start.Environment.Remove("KUBERNETES_SERVICE_HOST");
+
+        // The service refuses unknown GITHUBSTS_* variables (e.g. GITHUBSTS_BENCH_COMMIT) and must not pick up the
+        // developer's overrides: the configuration file alone describes the benchmarked setup.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("GITHUBSTS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start github-sts");
         return new ServiceProcess(process, url);
     }
