@@ -67,6 +67,9 @@ public sealed class ExecutableTests
         start.Environment["HOME"] = home;
         start.Environment["KUBECONFIG"] = string.Empty;
         start.Environment.Remove("KUBERNETES_SERVICE_HOST");
+
+        // Started from elsewhere, the service still reads its own appsettings.json (ASP.NET Core at Warning).
+        start.WorkingDirectory = home;
         start.Environment["GITHUBSTS_LOGGING_FORMAT"] = "json";
         start.Environment["GITHUBSTS_AUDIT_STDOUT"] = "false";
         start.Environment["GITHUBSTS_STS_IDENTIFIER"] = "https://sts.example.com";
@@ -112,6 +115,9 @@ public sealed class ExecutableTests
             var scopes = denied.Value.GetProperty("Scopes").EnumerateArray().ToList();
             Assert.Contains(scopes, s => s.ValueKind == System.Text.Json.JsonValueKind.Object
                 && s.TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
+            Assert.DoesNotContain(lines, l => System.Text.Json.JsonDocument.Parse(l).RootElement is var line
+                && line.GetProperty("Category").GetString()!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+                && line.GetProperty("LogLevel").GetString() == "Information");
         }
         finally
         {

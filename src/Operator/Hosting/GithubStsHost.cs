@@ -47,7 +47,13 @@ public static class GithubStsHost
     public static WebApplication Build(
         string[] args, GithubStsOptions options, KubernetesClientConfiguration? cluster = null, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = CommandLine.WithoutOwnOptions(args) });
+        // The content root is the application directory, wherever the process was started from: its appsettings.json
+        // (ASP.NET Core's per-request lines at Warning) applies, not whatever the working directory holds.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = CommandLine.WithoutOwnOptions(args),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -1,151 +1,170 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace GithubSts.Benchmarks.Hosting;
 
 /// <summary>
-/// The real <c>github-sts</c> executable (Release build, copied next to the harness) as a child process on loopback,
-/// so its CPU time and memory can be read from <c>/proc</c> apart from the harness, the simulators and the load.
+/// The real <c>github-sts</c> executable (Release build next to the benchmark) as a child process without a cluster,
+/// its stdout (audit lines and logs) drained asynchronously, and its CPU time and memory read from <c>/proc</c>.
 /// </summary>
-public sealed class ServiceProcess : IDisposable
+internal sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly List<string> _errors = [];
-    private readonly Queue<string> _lastOutput = new();
+    private const int KeptOutputBytes = 16 * 1024;
+    private readonly Process process;
+    private readonly Task drainOut;
+    private readonly Task drainErr;
+    private readonly MemoryStream startOfOutput = new();
+    private readonly MemoryStream startOfErrors = new();
+    private long outputBytes;
 
-    private ServiceProcess(Process process, Uri baseAddress, long startedTimestamp)
+    private ServiceProcess(Process process, Uri url, long startedTimestamp)
     {
-        _process = process;
-        BaseAddress = baseAddress;
+        this.process = process;
+        Url = url;
         StartedTimestamp = startedTimestamp;
+        drainOut = DrainAsync(process.StandardOutput.BaseStream, startOfOutput, count: true);
+        drainErr = DrainAsync(process.StandardError.BaseStream, startOfErrors, count: false);
     }
 
-    public Uri BaseAddress { get; }
+    public Uri Url { get; }
 
-    public int Pid => _process.Id;
+    public IPEndPoint EndPoint => new(IPAddress.Parse(Url.Host), Url.Port);
+
+    public int Id => process.Id;
 
     /// <summary><see cref="Stopwatch.GetTimestamp"/> just before the process was started.</summary>
     public long StartedTimestamp { get; }
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Bytes the service wrote to stdout (audit lines and logs).</summary>
+    public long OutputBytes => Interlocked.Read(ref outputBytes);
 
-    /// <summary>Lines the service wrote to stderr and its last lines of stdout, for diagnostics when something fails.</summary>
-    public IReadOnlyList<string> Errors
+    /// <param name="configPath">The YAML configuration file.</param>
+    /// <param name="home">HOME for the child (no kubeconfig there).</param>
+    /// <param name="environment">Extra variables, e.g. ASP.NET Core logging overrides.</param>
+    /// <param name="arguments">Extra command-line arguments, e.g. <c>--kubeconfig PATH</c>.</param>
+    public static ServiceProcess Start(
+        string configPath, string home, IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? arguments = null)
     {
-        get
-        {
-            lock (_errors)
-            {
-                return [.. _errors, .. _lastOutput];
-            }
-        }
-    }
-
-    /// <summary>Starts <c>dotnet github-sts.dll</c> with <paramref name="arguments"/> (plus <c>--urls</c>) and the given environment.</summary>
-    /// <param name="environment">Added to a cluster-free environment (no KUBECONFIG, no in-cluster variables, HOME redirected).</param>
-    public static ServiceProcess Start(string workDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
+        var executable = Path.Combine(AppContext.BaseDirectory, "github-sts.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = workDirectory,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+
+            // As in the container image (WORKDIR /app): the content root is the application directory, so the service's
+            // appsettings.json (Microsoft.AspNetCore at Warning) applies. From elsewhere ASP.NET Core logs ~6 lines per request.
+            WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "github-sts.dll"));
-        foreach (var argument in arguments.Concat(["--urls", url.OriginalString]))
+        foreach (var argument in new[] { executable, "--config", configPath, "--urls", url.OriginalString }.Concat(arguments ?? []))
         {
             start.ArgumentList.Add(argument);
         }
 
+        // No cluster: never pick up a kubeconfig or an in-cluster service account.
         start.Environment["KUBECONFIG"] = string.Empty;
-        start.Environment["HOME"] = workDirectory;
+        start.Environment["HOME"] = home;
         start.Environment.Remove("KUBERNETES_SERVICE_HOST");
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+
+        // The service refuses unknown GITHUBSTS_* variables  and must not pick up the
+        // developer's overrides: the configuration file alone describes the benchmarked setup.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("GITHUBSTS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {
             start.Environment[name] = value;
         }
 
         var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start github-sts");
-        var service = new ServiceProcess(process, url, started);
-
-        // Audit lines and logs are drained (a full pipe would stall the service); errors are kept.
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (service._errors)
-                {
-                    service._lastOutput.Enqueue(e.Data);
-                    if (service._lastOutput.Count > 30)
-                    {
-                        service._lastOutput.Dequeue();
-                    }
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (service._errors)
-                {
-                    if (service._errors.Count < 200)
-                    {
-                        service._errors.Add(e.Data);
-                    }
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return service;
+        return new ServiceProcess(process, url, started);
     }
 
     /// <summary>Polls <c>/readyz</c> until it answers 200; returns the time since the process was started.</summary>
     public async Task<TimeSpan> WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !process.HasExited)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"github-sts exited with {_process.ExitCode}: {string.Join(Environment.NewLine, Errors.TakeLast(20))}");
-            }
-
             try
             {
-                using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative), ct);
-                if (response.StatusCode == HttpStatusCode.OK)
+                using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative), ct);
+                if (ready.IsSuccessStatusCode)
                 {
                     return Stopwatch.GetElapsedTime(StartedTimestamp);
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
-                // Not listening yet.
             }
 
             await Task.Delay(20, ct);
         }
 
-        throw new TimeoutException($"github-sts not ready after {timeout.TotalSeconds:F0} s: {string.Join(Environment.NewLine, Errors.TakeLast(20))}");
+        throw new InvalidOperationException(
+            $"github-sts did not become ready within {timeout.TotalSeconds:F0} s (exited: {process.HasExited}).\nstdout:\n{Text(startOfOutput)}\nstderr:\n{Text(startOfErrors)}");
     }
 
-    public void Dispose()
+    /// <summary>User + system CPU time of the service so far (from <c>/proc/PID/stat</c>, 10 ms resolution).</summary>
+    public TimeSpan CpuTime()
     {
-        if (!_process.HasExited)
+        var stat = File.ReadAllText($"/proc/{Id.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        // After "pid (comm) ": state is field 3, utime field 14, stime field 15.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds((double)ticks / ClockTicksPerSecond);
+    }
+
+    /// <summary>A <c>/proc/PID/status</c> memory figure (VmRSS, VmHWM...) in MB.</summary>
+    public double MemoryMegabytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{Id.ToString(CultureInfo.InvariantCulture)}/status"))
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                var kilobytes = long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return kilobytes / 1024.0;
+            }
         }
 
-        _process.Dispose();
+        throw new InvalidOperationException($"{field} not found in /proc/{Id}/status");
+    }
+
+    public string Diagnostics() => $"stdout (start):\n{Text(startOfOutput)}\nstderr (start):\n{Text(startOfErrors)}";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        await Task.WhenAll(drainOut, drainErr);
+        process.Dispose();
+        startOfOutput.Dispose();
+        startOfErrors.Dispose();
+    }
+
+    /// <summary>CLK_TCK: 100 on Linux (<c>getconf CLK_TCK</c>).</summary>
+    private static double ClockTicksPerSecond => 100;
+
+    private static string Text(MemoryStream stream)
+    {
+        lock (stream)
+        {
+            return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        }
     }
 
     private static int FreePort()
@@ -153,5 +172,33 @@ public sealed class ServiceProcess : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task DrainAsync(Stream stream, MemoryStream keep, bool count)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                if (count)
+                {
+                    Interlocked.Add(ref outputBytes, read);
+                }
+
+                lock (keep)
+                {
+                    if (keep.Length < KeptOutputBytes)
+                    {
+                        keep.Write(buffer, 0, (int)Math.Min(read, KeptOutputBytes - keep.Length));
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process went away.
+        }
     }
 }

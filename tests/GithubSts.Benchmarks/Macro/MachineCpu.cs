@@ -1,4 +1,5 @@
 using System.Globalization;
+using GithubSts.Benchmarks.Hosting;
 
 namespace GithubSts.Benchmarks.Macro;
 

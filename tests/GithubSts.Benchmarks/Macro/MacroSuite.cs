@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GithubSts.Benchmarks.Hosting;
 using GithubSts.Benchmarks.Load;
 using GithubSts.Benchmarks.Reporting;
 using GithubSts.Testing.GitHub;

@@ -82,7 +82,7 @@ public sealed class BenchReport
                 os = RuntimeInformation.OSDescription,
                 runtime = RuntimeInformation.FrameworkDescription,
             },
-            commit = Environment.GetEnvironmentVariable("GITHUBSTS_BENCH_COMMIT"),
+            commit = GitCommit(),
             allTargetsMet = AllTargetsMet,
             measurements = Measurements,
         };
@@ -96,6 +96,21 @@ public sealed class BenchReport
         >= 10 => value.ToString("F1", CultureInfo.InvariantCulture),
         _ => value.ToString("F2", CultureInfo.InvariantCulture),
     };
+
+    private static string? GitCommit()
+    {
+        try
+        {
+            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true, RedirectStandardError = true });
+            var commit = git?.StandardOutput.ReadToEnd().Trim();
+            git?.WaitForExit();
+            return git?.ExitCode == 0 ? commit : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
 
     private static string CpuModel()
     {

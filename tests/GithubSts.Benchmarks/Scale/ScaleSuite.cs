@@ -48,19 +48,19 @@ public sealed class ScaleSuite : IBenchmarkSuite
 
     private static async Task MeasureStartAsync(BenchReport report, int count, string work, string config, string kubeconfig, CancellationToken ct)
     {
-        using var service = ServiceProcess.Start(work, ["--config", config, "--kubeconfig", kubeconfig], new Dictionary<string, string>
+        await using var service = ServiceProcess.Start(config, work, new Dictionary<string, string>
         {
             ["GITHUBSTS_KUBERNETES_NAMESPACE"] = ScaleCluster.Namespace,
             ["GITHUBSTS_AUDIT_STDOUT"] = "false",
-        });
+        }, ["--kubeconfig", kubeconfig]);
         var ready = await service.WaitUntilReadyAsync(TimeSpan.FromMinutes(5), ct);
         var indexed = await IndexedPoliciesAsync(service, ct);
-        var rssAtReady = ProcessStats.RssMegabytes(service.Pid);
+        var rssAtReady = service.MemoryMegabytes("VmRSS");
 
         // Settled: the start-up garbage collected, the informer caches and the index are what stays.
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
-        var rss = ProcessStats.RssMegabytes(service.Pid);
-        var peak = ProcessStats.PeakRssMegabytes(service.Pid);
+        var rss = service.MemoryMegabytes("VmRSS");
+        var peak = service.MemoryMegabytes("VmHWM");
         var label = count.ToString("N0", CultureInfo.InvariantCulture);
         var note = $"{indexed} indexed at ready; RSS at ready {rssAtReady:F0} MB";
         report.Add(new Measurement(Suite, $"start-up to ready, {label} policies", ready.TotalSeconds, "s", Note: note));
@@ -76,7 +76,7 @@ public sealed class ScaleSuite : IBenchmarkSuite
 
     private static async Task<long> IndexedPoliciesAsync(ServiceProcess service, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        using var http = new HttpClient { BaseAddress = service.Url };
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
         var line = metrics.Split('\n').Single(l => l.StartsWith("githubsts_policy_index_policies ", StringComparison.Ordinal));
         return long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
