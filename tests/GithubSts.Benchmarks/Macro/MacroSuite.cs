@@ -229,6 +229,8 @@ public sealed class MacroSuite : IBenchmarkSuite
             new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_gcServer"] = "0" }),
         new("no thread-pool spinning", configPath, "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0",
             new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }),
+        new("no dynamic PGO", configPath, "DOTNET_TieredPGO=0 (shorter warm-up, no profile-guided tier 1)",
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_TieredPGO"] = "0" }),
     ];
 
     private static async Task MeasureVariantAsync(Setup setup, ServiceProcess service, Variant variant, int connections, CancellationToken ct)
@@ -239,7 +241,7 @@ public sealed class MacroSuite : IBenchmarkSuite
         var (run, cpu, _) = await ClosedLoopAsync(setup, service, exchanges, connections, setup.Options.Duration(TimeSpan.FromSeconds(10)), ct);
         var serviceMicroseconds = cpu.Service.TotalMicroseconds / Math.Max(1, run.Completed);
         setup.Report.Add(new Measurement(Suite, $"service CPU per exchange, {variant.Name}", serviceMicroseconds, "µs",
-            Note: $"{serviceMicroseconds / setup.VerificationMicroseconds:F1}x RS256; {variant.Change}; {run.Throughput:F0}/s, {connections} connections, errors {run.Errors}{Sample(run)}, {CpuNote(cpu, run.Completed)}"));
+            Note: $"{serviceMicroseconds / setup.VerificationMicroseconds:F1}x RS256; {variant.Change}; {run.Throughput:F0}/s, {connections} connections, errors {run.Errors}{Sample(run)}, {CpuNote(cpu, run.Completed)}; warm-up {warmup.Seconds:F0} s: {FirstWindows(warmup.Curve)}"));
     }
 
     /// <summary>
@@ -291,6 +293,9 @@ public sealed class MacroSuite : IBenchmarkSuite
 
     private static LoadGenerator ExchangeLoad(ServiceProcess service, IEnumerable<string> tokens) =>
         new(service.EndPoint, tokens.Select(t => LoadGenerator.Get(Host(service), ExchangePath, t)), Marker);
+
+    /// <summary>The first few warm-up windows: how expensive a fresh process is.</summary>
+    private static string FirstWindows(string curve) => string.Join(", ", curve[(curve.IndexOf("): ", StringComparison.Ordinal) + 3)..].Split(", ").Take(4));
 
     private static string Host(ServiceProcess service) => $"127.0.0.1:{service.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}";
 

@@ -14,6 +14,9 @@ internal sealed class SimulatedApp(long id, string slug, RSA publicKey) : IDispo
 
     public RSA PublicKey { get; } = publicKey;
 
+    /// <summary>JWTs whose signature verified under <see cref="PublicKey"/> (guarded by <see cref="Gate"/>).</summary>
+    public HashSet<string> VerifiedJwts { get; } = new(StringComparer.Ordinal);
+
     public void Dispose() => PublicKey.Dispose();
 }
 
