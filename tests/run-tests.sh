@@ -22,6 +22,17 @@ for project in tests/GithubSts.Exchange.Tests tests/GithubSts.Operator.Tests tes
   dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee -a "$log" || status=$?
 done
 
+# The benchmark harness must keep working: one short macro run (its figures are not judged here; see `make bench`
+# and docs/performance.md). It fails only when the harness itself does.
+if dotnet tests/GithubSts.Benchmarks/bin/Release/net10.0/github-sts-bench.dll macro --quick --out artifacts/bench/smoke.json > "$log.bench" 2>&1; then
+  echo "benchmark harness (macro --quick): ran, $(grep -c '^macro ' "$log.bench") figures"
+else
+  echo "benchmark harness (macro --quick) failed:"
+  tail -40 "$log.bench"
+  status=1
+fi
+rm -f "$log.bench"
+
 # dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S" line per test assembly.
 awk '/(Passed|Failed)! +- +Failed:/ {
        for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }

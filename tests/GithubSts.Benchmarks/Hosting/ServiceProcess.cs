@@ -177,11 +177,21 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private async Task DrainAsync(Stream stream, MemoryStream keep, bool count)
     {
         var buffer = new byte[64 * 1024];
+
+        // BENCH_SERVICE_LOG_DIR=/some/dir keeps each service's whole output there (to find why an exchange failed).
+        await using var copy = Environment.GetEnvironmentVariable("BENCH_SERVICE_LOG_DIR") is { Length: > 0 } directory
+            ? File.Create(Path.Combine(directory, $"github-sts-{Id.ToString(CultureInfo.InvariantCulture)}.{(count ? "out" : "err")}.log"))
+            : null;
         try
         {
             int read;
             while ((read = await stream.ReadAsync(buffer)) > 0)
             {
+                if (copy is not null)
+                {
+                    await copy.WriteAsync(buffer.AsMemory(0, read));
+                }
+
                 if (count)
                 {
                     Interlocked.Add(ref outputBytes, read);

@@ -269,6 +269,12 @@ public sealed class MacroSuite : IBenchmarkSuite
         while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < limit)
         {
             var (run, cpu, _) = await ClosedLoopAsync(setup, service, load, 32, window, ct);
+            if (run.Errors.Total > 0)
+            {
+                // Counted in "errors, all runs" like any other: say what they were.
+                Log($"warm-up window with errors: {run.Errors}{Sample(run)}");
+            }
+
             var current = (Rate: run.Throughput, Cpu: cpu.Service.TotalMicroseconds / Math.Max(1, run.Completed));
             curve.Add(string.Create(CultureInfo.InvariantCulture, $"{current.Rate:F0}/s@{current.Cpu:F0}µs"));
             if (previous is { } p && System.Diagnostics.Stopwatch.GetElapsedTime(started) >= minimum && Math.Abs(current.Rate - p.Rate) <= 0.1 * p.Rate && Math.Abs(current.Cpu - p.Cpu) <= 0.1 * p.Cpu)
