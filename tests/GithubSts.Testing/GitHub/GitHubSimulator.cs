@@ -41,7 +41,9 @@ public sealed partial class GitHubSimulator : IAsyncDisposable
     public static async Task<GitHubSimulator> StartAsync(string pathBase = "", TimeProvider? time = null, CancellationToken ct = default)
     {
         var simulator = new GitHubSimulator(time ?? TimeProvider.System);
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings watcher: each one takes an inotify instance (128 per user by default), and a run starts
+        // a hundred issuers.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
