@@ -68,9 +68,5 @@ internal static class HostSpanRule
         {
             return true; // could not isolate the atom: assume the worst
         }
-        catch (NotSupportedException)
-        {
-            return true;
-        }
     }
 }

@@ -132,18 +132,19 @@ public sealed partial class OperatorHost(
             }
         };
 
+        var issuerDiscovered = DiscoverClusterIssuerAsync(
+            () =>
+            {
+                // serviceAccount policies waited for the issuer: reconcile them now rather than at their next retry.
+                foreach (var policy in policies.List())
+                {
+                    policyController.Enqueue(ObjectKey.For(policy));
+                }
+            },
+            stoppingToken);
         var tasks = new List<Task>
         {
-            DiscoverClusterIssuerAsync(
-                () =>
-                {
-                    // serviceAccount policies waited for the issuer: reconcile them now rather than at their next retry.
-                    foreach (var policy in policies.List())
-                    {
-                        policyController.Enqueue(ObjectKey.For(policy));
-                    }
-                },
-                stoppingToken),
+            issuerDiscovered,
             apps.RunAsync(stoppingToken),
             policies.RunAsync(stoppingToken),
             secrets.RunAsync(stoppingToken),
@@ -160,7 +161,7 @@ public sealed partial class OperatorHost(
 
             // Policies are admitted against their App's state and serviceAccount ones need the cluster issuer: wait
             // (bounded) for both, so the first reconcile of each policy is already the right one.
-            await WaitBoundedAsync(Task.WhenAll(appController.Initial.Completion, tasks[0]), stoppingToken);
+            await WaitBoundedAsync(Task.WhenAll(appController.Initial.Completion, issuerDiscovered), stoppingToken);
             policyController.Initial.Expect(policies.List().Select(ObjectKey.For));
             tasks.Add(policyController.RunAsync(stoppingToken));
             await Task.WhenAll(tasks);

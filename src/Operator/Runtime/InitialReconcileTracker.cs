@@ -36,6 +36,11 @@ public sealed class InitialReconcileTracker<TKey>
     /// <summary>Called after each reconcile attempt.</summary>
     public void Attempted(TKey key)
     {
+        if (IsCompleted)
+        {
+            return; // every reconcile calls this; after start-up it costs nothing
+        }
+
         lock (_gate)
         {
             if (_pending is { } pending && pending.Remove(key) && pending.Count == 0)

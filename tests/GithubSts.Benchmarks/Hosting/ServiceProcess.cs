@@ -140,6 +140,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
         throw new InvalidOperationException($"{field} not found in /proc/{Id}/status");
     }
 
+    /// <summary>The service's <c>/metrics</c> text.</summary>
+    public async Task<string> GetMetricsAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = Url };
+        return await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+    }
+
     public string Diagnostics() => $"stdout (start):\n{Text(startOfOutput)}\nstderr (start):\n{Text(startOfErrors)}";
 
     public async ValueTask DisposeAsync()

@@ -15,8 +15,7 @@ internal static class ServerLatency
     /// <summary>Cumulative counts per bucket bound (seconds, as printed) of successful exchanges so far.</summary>
     public static async Task<Dictionary<string, long>> SnapshotAsync(ServiceProcess service, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = service.Url };
-        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+        var text = await service.GetMetricsAsync(ct);
         var buckets = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {

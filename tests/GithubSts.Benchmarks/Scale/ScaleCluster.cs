@@ -1,6 +1,7 @@
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
+using GithubSts.Testing;
 using GithubSts.Testing.GitHub;
 using GithubSts.Testing.Kubernetes;
 
@@ -33,7 +34,7 @@ public sealed class ScaleCluster : IAsyncDisposable
         {
             scale._cluster = await KubeApiServer.StartAsync(ct: ct);
             scale._admin = scale._cluster.CreateClient();
-            await scale._cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(RepositoryRoot(), "config", "crds"));
+            await scale._cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(RepositoryPaths.Root, "config", "crds"));
             await scale._cluster.KubectlAsync("wait", "--for=condition=Established", "--timeout=60s", "crd/githubapps.githubsts.io", "crd/trustpolicies.githubsts.io");
             await scale._cluster.EnsureNamespaceAsync(Namespace);
 
@@ -121,17 +122,4 @@ public sealed class ScaleCluster : IAsyncDisposable
                 Permissions = new() { ["contents"] = "read" },
             },
     };
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "GithubSts.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("GithubSts.sln not found above " + AppContext.BaseDirectory);
-    }
 }

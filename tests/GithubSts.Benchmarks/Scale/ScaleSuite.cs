@@ -76,8 +76,7 @@ public sealed class ScaleSuite : IBenchmarkSuite
 
     private static async Task<long> IndexedPoliciesAsync(ServiceProcess service, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = service.Url };
-        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+        var metrics = await service.GetMetricsAsync(ct);
         var line = metrics.Split('\n').Single(l => l.StartsWith("githubsts_policy_index_policies ", StringComparison.Ordinal));
         return long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using GithubSts.Testing;
 using GithubSts.Testing.Kubernetes;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -13,7 +14,7 @@ internal static class ChartTooling
     public const string ChartReleaseName = "github-sts";
     private static readonly Lazy<string?> HelmBinary = new(FindHelm);
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     public static string ChartDirectory => Path.Combine(RepositoryRoot, "charts", "github-sts");
 
@@ -114,19 +115,6 @@ internal static class ChartTooling
         return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, "helm"))
             .FirstOrDefault(File.Exists);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "GithubSts.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
+using GithubSts.Testing;
 using GithubSts.Testing.Kubernetes;
 using Xunit.Abstractions;
 
@@ -267,7 +268,7 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
     public async Task The_samples_are_accepted_by_the_api_server_and_the_operator()
     {
         await env.Cluster.EnsureNamespaceAsync("team-a");
-        var samples = Path.Combine(OperatorEnvironment.RepositoryRoot(), "config", "samples");
+        var samples = Path.Combine(RepositoryPaths.Root, "config", "samples");
         await env.Cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(samples, "githubapp.yaml"), "--dry-run=server");
         await env.Cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(samples, "trustpolicy.yaml"));
         foreach (var name in new[] { "deploy", "release" })

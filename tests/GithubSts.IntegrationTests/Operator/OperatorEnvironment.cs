@@ -5,6 +5,7 @@ using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Hosting;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
+using GithubSts.Testing;
 using GithubSts.Testing.GitHub;
 using GithubSts.Testing.Kubernetes;
 using Microsoft.AspNetCore.Builder;
@@ -48,7 +49,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
 
         Cluster = await KubeApiServer.StartAsync();
         Admin = Cluster.CreateClient();
-        await Cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(RepositoryRoot(), "config", "crds"));
+        await Cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(RepositoryPaths.Root, "config", "crds"));
         await Cluster.KubectlAsync("wait", "--for=condition=Established", "--timeout=60s", "crd/githubapps.githubsts.io", "crd/trustpolicies.githubsts.io");
         await Cluster.EnsureNamespaceAsync(OperatorNamespace);
 
@@ -193,19 +194,6 @@ public sealed class OperatorEnvironment : IAsyncLifetime
         }
 
         AppKey.Dispose();
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "GithubSts.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
     }
 
     internal static string Utf8(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

@@ -22,7 +22,8 @@ internal static class AppJwtVerifier
             return null;
         }
 
-        var parts = authorization["Bearer ".Length..].Trim().Split('.');
+        var jwt = authorization["Bearer ".Length..].Trim();
+        var parts = jwt.Split('.');
         if (parts.Length != 3)
         {
             failure = "not a JWS";
@@ -46,7 +47,7 @@ internal static class AppJwtVerifier
                 return null;
             }
 
-            if (!VerifySignature(app, parts))
+            if (!VerifySignature(app, jwt, parts))
             {
                 failure = "bad signature";
                 return null;
@@ -77,11 +78,10 @@ internal static class AppJwtVerifier
         };
     }
 
-    private static bool VerifySignature(SimulatedApp app, string[] parts)
+    private static bool VerifySignature(SimulatedApp app, string jwt, string[] parts)
     {
         // Clients reuse one JWT for minutes: a JWT whose exact text verified under this key once is not verified again
         // (its times still are), which keeps the simulator cheap under benchmark load.
-        var jwt = string.Join('.', parts);
         lock (app.Gate)
         {
             if (app.VerifiedJwts.Contains(jwt))
