@@ -10,12 +10,19 @@
 # Kubernetes 1.20 vendors github.com/modern-go/reflect2 v1.0.1, which crashes (SIGSEGV in mapiterinit) when built
 # with Go >= 1.18 as soon as the apiserver serialises a map, e.g. on creating a custom resource. The build replaces it
 # with Debian's reflect2 1.0.2, the upstream fix; the marker file records that the cached binary has the fix.
+#
+# The source package comes through tests/tools/debian-source.sh, which never changes the machine's apt sources (a
+# deb-src line added beside deb822 sources with Signed-By made apt refuse every source list: see that script).
 set -euo pipefail
 
+tools="$(cd "$(dirname "$0")" && pwd)"
 cache="${GITHUBSTS_CACHE:-/var/cache/githubsts}"
 marker="$cache/bin/kube-apiserver.reflect2-1.0.2"
 mkdir -p "$cache/bin"
 [ -f "$marker" ] || rm -f "$cache/bin/kube-apiserver"
+
+# An earlier version of this script left a deb-src file that breaks apt-get update on deb822 machines.
+bash "$tools/debian-source.sh" forget-legacy-entry
 
 need_apt=()
 command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
@@ -27,28 +34,28 @@ if [ ! -x "$cache/bin/kube-apiserver" ]; then
   command -v /usr/lib/go-1.19/bin/go >/dev/null 2>&1 || need_apt+=(golang-1.19-go)
   command -v rsync >/dev/null 2>&1 || need_apt+=(rsync)
   [ -d /usr/share/gocode/src/github.com/modern-go/reflect2 ] || need_apt+=(golang-github-modern-go-reflect2-dev)
+  command -v dpkg-source >/dev/null 2>&1 || need_apt+=(dpkg-dev)
 fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-test-dependencies: apt-get install ${need_apt[*]}"
-  apt-get update -qq
+  apt-get update -qq || { echo "install-test-dependencies: apt-get update failed on the machine's own sources (above); this script added nothing to them" >&2; exit 1; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
 if [ ! -x "$cache/bin/kube-apiserver" ]; then
   echo "install-test-dependencies: building kube-apiserver from Debian's kubernetes source package (cached in $cache)"
-  if ! grep -rqs '^deb-src .*bookworm main' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    echo 'deb-src http://deb.debian.org/debian bookworm main' > /etc/apt/sources.list.d/githubsts-bookworm-src.list
-    apt-get update -qq
+  # The unpacked tree is moved into place only when complete, so an interrupted download is never built.
+  src="$cache/src/kubernetes"
+  if [ ! -d "$src" ]; then
+    rm -rf "$cache/src/download"
+    bash "$tools/debian-source.sh" fetch kubernetes bookworm main "$cache/src/download"
+    unpacked=$(find "$cache/src/download" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
+    [ -n "$unpacked" ] || { echo "install-test-dependencies: apt-get source kubernetes unpacked no kubernetes-* directory" >&2; exit 1; }
+    mv "$unpacked" "$src"
+    rm -rf "$cache/src/download"
   fi
-  mkdir -p "$cache/src"
   (
-    cd "$cache/src"
-    src=$(find . -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
-    if [ -z "$src" ]; then
-      apt-get source -qq kubernetes >/dev/null 2>&1
-      src=$(find . -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
-    fi
     cd "$src"
     reflect2=vendor/github.com/modern-go/reflect2
     rm -rf "$reflect2"
