@@ -53,7 +53,7 @@ if [ ! -x "$cache/bin/kube-apiserver" ]; then
     unpacked=$(find "$cache/src/download" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
     [ -n "$unpacked" ] || { echo "install-test-dependencies: apt-get source kubernetes unpacked no kubernetes-* directory" >&2; exit 1; }
     mv "$unpacked" "$src"
-    rm -rf "$cache/src/download"
+    rm -rf "$cache/src/download" "$cache/apt"
   fi
   (
     cd "$src"
