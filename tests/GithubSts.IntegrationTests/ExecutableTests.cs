@@ -78,14 +78,20 @@ public sealed class ExecutableTests
         start.Environment["GITHUBSTS_GITHUB_API_URL"] = $"http://127.0.0.1:{FreePort()}/";
 
         var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { errors.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         try
         {
+            // A new process on a 2-core machine busy with other test assemblies' servers can take well over 10 s to
+            // listen: wait up to a minute, but stop at once (with its output) if it exits.
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             string? requestId = null;
-            for (var attempt = 0; attempt < 100 && requestId is null; attempt++)
+            var listening = DateTime.UtcNow.AddSeconds(60);
+            while (requestId is null && !process.HasExited && DateTime.UtcNow < listening)
             {
                 try
                 {
@@ -100,7 +106,7 @@ public sealed class ExecutableTests
                 }
             }
 
-            Assert.NotNull(requestId);
+            Assert.True(requestId is not null, $"the service did not answer on port {port} (exited: {process.HasExited}). stderr:\n{string.Join('\n', errors)}\nstdout:\n{string.Join('\n', lines.TakeLast(20))}");
             var deadline = DateTime.UtcNow.AddSeconds(10);
             System.Text.Json.JsonElement? denied = null;
             while (denied is null && DateTime.UtcNow < deadline)
