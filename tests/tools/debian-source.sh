@@ -35,18 +35,23 @@ private_options=(
   -o "Dir::Cache=$private_dir/cache"
 )
 
-# Prints "TYPE<TAB>FILE:N" for the first of the machine's entries of TYPE (deb, deb-src) that covers SUITE/COMPONENT,
-# in apt's own order; N is the stanza of a .sources file or the line of a one-line file. Prints nothing if none.
-machine_entry() {
-  local type=$1 suite=$2 component=$3 targets
+# Prints the machine's index targets as "TYPE<TAB>SUITE<TAB>COMPONENT<TAB>FILE:N", in apt's own order; N is the
+# stanza of a .sources file or the line of a one-line file.
+machine_targets() {
+  local targets
   if ! targets=$(apt-get "${machine_options[@]}" indextargets --no-release-info \
                    --format $'$(TARGET_OF)\t$(RELEASE)\t$(COMPONENT)\t$(SOURCESENTRY)' 2>&1); then
     say "the machine's apt sources cannot be read, so no entry can be derived from them. apt said:"
     printf '%s\n' "$targets" >&2
     return 1
   fi
-  printf '%s\n' "$targets" | awk -F '\t' -v t="$type" -v s="$suite" -v c="$component" \
-    '$1 == t && $2 == s && $3 == c { print $1 "\t" $4; exit }'
+  printf '%s\n' "$targets"
+}
+
+# From TARGETS, prints "TYPE<TAB>FILE:N" for the first entry of TYPE (deb, deb-src) covering SUITE/COMPONENT, or nothing.
+first_entry() {
+  local targets=$1 type=$2 suite=$3 component=$4
+  awk -F '\t' -v t="$type" -v s="$suite" -v c="$component" '$1 == t && $2 == s && $3 == c { print $1 "\t" $4; exit }' <<< "$targets"
 }
 
 # Stanza N (1-based) of a deb822 file as deb-src for SUITE/COMPONENT: comments and Enabled dropped, Types, Suites and
@@ -85,9 +90,10 @@ one_line_as_source() {
 
 # Prints the private source file's name on the first line, then its content.
 private_entry() {
-  local suite=$1 component=$2 found type where file n
-  found=$(machine_entry deb-src "$suite" "$component") || return 1
-  [ -n "$found" ] || found=$(machine_entry deb "$suite" "$component") || return 1
+  local suite=$1 component=$2 targets found type where file n
+  targets=$(machine_targets) || return 1
+  found=$(first_entry "$targets" deb-src "$suite" "$component")
+  [ -n "$found" ] || found=$(first_entry "$targets" deb "$suite" "$component")
   if [ -z "$found" ]; then
     say "the machine has no apt entry for $suite/$component; using http://deb.debian.org/debian"
     echo "githubsts-$suite-src.sources"
@@ -137,7 +143,7 @@ fetch() {
   output=$("${apt[@]}" -o APT::Update::Error-Mode=any update 2>&1) \
     || fail_and_forget "apt-get update with a deb-src entry for $suite/$component failed" "$content" "$output"
   output=$(apt-cache "${machine_options[@]}" "${private_options[@]}" showsrc --only-source "$package" 2>&1) || true
-  grep -q "^Package: $package\$" <<< "$output" \
+  grep -qxF "Package: $package" <<< "$output" \
     || fail_and_forget "the Sources index for $suite/$component has no source package $package" "$content" "$output"
   mkdir -p "$dest"
   output=$(cd "$dest" && "${apt[@]}" source -qq "$package" 2>&1) \

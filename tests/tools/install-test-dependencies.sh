@@ -47,13 +47,15 @@ if [ ! -x "$cache/bin/kube-apiserver" ]; then
   echo "install-test-dependencies: building kube-apiserver from Debian's kubernetes source package (cached in $cache)"
   # The unpacked tree is moved into place only when complete, so an interrupted download is never built.
   src="$cache/src/kubernetes"
+  apt_dir="$cache/apt"
   if [ ! -d "$src" ]; then
-    rm -rf "$cache/src/download"
-    bash "$tools/debian-source.sh" fetch kubernetes bookworm main "$cache/src/download"
+    # Earlier versions unpacked into src/kubernetes-<version> in place; such a tree may be half-unpacked.
+    rm -rf "$cache/src/download" "$cache/src"/kubernetes-*
+    GITHUBSTS_APT_DIR="$apt_dir" bash "$tools/debian-source.sh" fetch kubernetes bookworm main "$cache/src/download"
     unpacked=$(find "$cache/src/download" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
     [ -n "$unpacked" ] || { echo "install-test-dependencies: apt-get source kubernetes unpacked no kubernetes-* directory" >&2; exit 1; }
     mv "$unpacked" "$src"
-    rm -rf "$cache/src/download" "$cache/apt"
+    rm -rf "$cache/src/download" "$apt_dir"
   fi
   (
     cd "$src"

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+using GithubSts.IntegrationTests.Infrastructure;
 using GithubSts.Testing;
 using GithubSts.Testing.Kubernetes;
 using YamlDotNet.Core;
@@ -26,32 +26,16 @@ internal static class ChartTooling
     public static async Task<string> HelmAsync(params string[] args)
     {
         var home = Path.Combine(Path.GetTempPath(), "githubsts-helm-home");
-        var info = new ProcessStartInfo(HelmBinary.Value ?? throw new InvalidOperationException(MissingHelmReason))
+        var result = await ToolProcess.RunAsync(HelmBinary.Value ?? throw new InvalidOperationException(MissingHelmReason), args, environment: new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment.Remove("KUBECONFIG");
-        info.Environment["HELM_CACHE_HOME"] = Path.Combine(home, "cache");
-        info.Environment["HELM_CONFIG_HOME"] = Path.Combine(home, "config");
-        info.Environment["HELM_DATA_HOME"] = Path.Combine(home, "data");
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("helm did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new HelmException($"helm {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}{await stdout}");
-        }
-
-        return await stdout;
+            ["KUBECONFIG"] = null,
+            ["HELM_CACHE_HOME"] = Path.Combine(home, "cache"),
+            ["HELM_CONFIG_HOME"] = Path.Combine(home, "config"),
+            ["HELM_DATA_HOME"] = Path.Combine(home, "data"),
+        });
+        return result.ExitCode == 0
+            ? result.StandardOutput
+            : throw new HelmException($"helm {string.Join(' ', args)} failed ({result.ExitCode}): {result.StandardError}{result.StandardOutput}");
     }
 
     /// <summary><c>helm template</c> of the chart as release <see cref="ChartReleaseName"/> in namespace github-sts.</summary>

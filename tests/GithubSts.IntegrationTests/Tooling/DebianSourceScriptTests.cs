@@ -1,3 +1,4 @@
+using GithubSts.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace GithubSts.IntegrationTests.Tooling;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using GithubSts.IntegrationTests.Infrastructure;
 
 namespace GithubSts.IntegrationTests.Tooling;
 
@@ -68,6 +69,11 @@ public sealed class LocalDebianRepository : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (ToolProcess.MissingDebianToolsReason is not null)
+        {
+            return;
+        }
+
         foreach (var home in new[] { "signer", "other" })
         {
             await ToolProcess.RunAsync("gpgconf", ["--homedir", Path.Combine(Directory, "gnupg-" + home), "--kill", "all"]);

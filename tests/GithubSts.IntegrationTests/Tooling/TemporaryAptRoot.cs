@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GithubSts.IntegrationTests.Infrastructure;
 using GithubSts.Testing;
 
 namespace GithubSts.IntegrationTests.Tooling;
@@ -59,7 +60,7 @@ internal sealed class TemporaryAptRoot : IDisposable
 
     /// <summary>Runs <c>debian-source.sh</c> with these sources as the machine's.</summary>
     public Task<ToolResult> RunScriptAsync(params string[] args) =>
-        ToolProcess.RunAsync("bash", [Script, .. args], Directory, new Dictionary<string, string>
+        ToolProcess.RunAsync("bash", [Script, .. args], Directory, new Dictionary<string, string?>
         {
             ["GITHUBSTS_APT_OPTIONS"] = string.Join(' ', AptOptions),
             ["GITHUBSTS_APT_DIR"] = PrivateDirectory,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace GithubSts.IntegrationTests.Tooling;
+namespace GithubSts.IntegrationTests.Infrastructure;
 
 /// <summary>The outcome of one command: exit code and both streams.</summary>
 internal sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError)
@@ -8,7 +8,7 @@ internal sealed record ToolResult(int ExitCode, string StandardOutput, string St
     public string Output => StandardOutput + StandardError;
 }
 
-/// <summary>Runs the command-line tools the installer tests need (bash, gpg, dpkg-source, apt-get).</summary>
+/// <summary>Runs the command-line tools the tests drive (helm, bash, gpg, dpkg-source, apt-get): two minutes at most each.</summary>
 internal static class ToolProcess
 {
     private static readonly string[] DebianTools = ["apt-get", "apt-config", "gpg", "dpkg-source", "dpkg-scansources"];
@@ -16,8 +16,9 @@ internal static class ToolProcess
     /// <summary>Null when every tool is on PATH; otherwise why the tests that need them are skipped.</summary>
     public static string? MissingDebianToolsReason { get; } = FindMissing();
 
+    /// <summary>Runs PROGRAM; ENVIRONMENT adds variables to the test's own, and a null value removes one.</summary>
     public static async Task<ToolResult> RunAsync(
-        string program, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+        string program, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -32,9 +33,16 @@ internal static class ToolProcess
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            info.Environment[name] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start.");
@@ -74,18 +82,5 @@ internal static class ToolProcess
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
         var missing = DebianTools.Where(tool => !path.Any(directory => File.Exists(Path.Combine(directory, tool)))).ToList();
         return missing.Count == 0 ? null : $"not a Debian machine with apt, gpg and dpkg-dev: {string.Join(", ", missing)} not on PATH";
-    }
-}
-
-/// <summary>A fact that needs apt, gpg and dpkg-dev; skipped (with the reason) where they are absent.</summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class DebianToolsFactAttribute : FactAttribute
-{
-    public DebianToolsFactAttribute()
-    {
-        if (ToolProcess.MissingDebianToolsReason is { } reason)
-        {
-            Skip = reason;
-        }
     }
 }
