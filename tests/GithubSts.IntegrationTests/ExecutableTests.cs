@@ -12,15 +12,7 @@ public sealed class ExecutableTests
     [InlineData(new[] { "GITHUBSTS_STS_IDENTIFER=typo" }, "GITHUBSTS_STS_IDENTIFER")]
     public async Task Invalid_configuration_stops_startup_naming_the_setting(string[] environment, string setting)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "github-sts.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("GITHUBSTS_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
+        var start = ServiceStart("--urls", "http://127.0.0.1:0");
         foreach (var pair in environment)
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
@@ -39,11 +31,7 @@ public sealed class ExecutableTests
     [Fact]
     public async Task A_missing_config_file_is_reported()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "github-sts.dll"), "--config", "/no/such/github-sts.yaml" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = ServiceStart("--config", "/no/such/github-sts.yaml");
 
         using var process = Process.Start(start)!;
         var stderr = await process.StandardError.ReadToEndAsync();
@@ -58,12 +46,7 @@ public sealed class ExecutableTests
         using var key = Testing.GitHub.TestAppKey.Create();
         var home = Directory.CreateTempSubdirectory("githubsts-json-logs").FullName;
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "github-sts.dll"), "--urls", $"http://127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ServiceStart("--urls", $"http://127.0.0.1:{port}");
         start.Environment["HOME"] = home;
         start.Environment["KUBECONFIG"] = string.Empty;
         start.Environment.Remove("KUBERNETES_SERVICE_HOST");
@@ -86,11 +69,10 @@ public sealed class ExecutableTests
         process.BeginErrorReadLine();
         try
         {
-            // A new process on a 2-core machine busy with other test assemblies' servers can take well over 10 s to
-            // listen: wait up to a minute, but stop at once (with its output) if it exits.
+            // Wait for it to listen, with slack for a loaded machine, but stop at once (with its output) if it exits.
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             string? requestId = null;
-            var listening = DateTime.UtcNow.AddSeconds(60);
+            var listening = DateTime.UtcNow.AddSeconds(30);
             while (requestId is null && !process.HasExited && DateTime.UtcNow < listening)
             {
                 try
@@ -131,6 +113,27 @@ public sealed class ExecutableTests
             await process.WaitForExitAsync();
             Directory.Delete(home, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The github-sts executable with ARGS and none of the test's own GITHUBSTS_ variables: the service refuses
+    /// unknown ones, and the test environment may carry some (GITHUBSTS_CACHE for the test dependencies).
+    /// </summary>
+    private static ProcessStartInfo ServiceStart(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "github-sts.dll"));
+        foreach (var argument in args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("GITHUBSTS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        return start;
     }
 
     private static int FreePort()
