@@ -86,7 +86,7 @@ public sealed partial class OidcTokenValidator : IIdentityTokenValidator
 
         key = KeySelection.Require(key, header.KeyId, issuerMetadata.Algorithms, header.Algorithm, "its issuer");
 
-        var tokenHash = VerifyAndHash(token, jws, header.Algorithm, key);
+        var (tokenHash, signedContentHash) = VerifyAndHash(token, jws, header.Algorithm, key);
         return new ValidatedIdentity
         {
             Issuer = claims.Issuer,
@@ -97,12 +97,16 @@ public sealed partial class OidcTokenValidator : IIdentityTokenValidator
             NotBefore = claims.NotBefore is { } nbf ? DateTimeOffset.FromUnixTimeSeconds(nbf) : null,
             TokenId = claims.TokenId,
             TokenHash = tokenHash,
+            SignedContentHash = signedContentHash,
             Claims = claims.Root,
         };
     }
 
-    /// <summary>Verifies the signature over the token's ASCII <c>header.payload</c>, and hashes the whole token on the way.</summary>
-    private static string VerifyAndHash(string token, CompactJws jws, JwsAlgorithm algorithm, SigningKey key)
+    /// <summary>
+    /// Verifies the signature over the token's ASCII <c>header.payload</c>, and hashes the whole token and the signed
+    /// part on the way.
+    /// </summary>
+    private static (string TokenHash, string SignedContentHash) VerifyAndHash(string token, CompactJws jws, JwsAlgorithm algorithm, SigningKey key)
     {
         var ascii = ArrayPool<byte>.Shared.Rent(token.Length);
         try
@@ -115,7 +119,9 @@ public sealed partial class OidcTokenValidator : IIdentityTokenValidator
 
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(ascii.AsSpan(0, length), hash);
-            return Convert.ToHexStringLower(hash);
+            Span<byte> signed = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(ascii.AsSpan(0, jws.SigningInputLength), signed);
+            return (Convert.ToHexStringLower(hash), Convert.ToHexStringLower(signed));
         }
         finally
         {

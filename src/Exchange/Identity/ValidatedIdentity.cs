@@ -27,6 +27,13 @@ public sealed class ValidatedIdentity
     /// <summary>Hex SHA-256 of the raw token: a replay key when there is no <c>jti</c>, and safe to log.</summary>
     public required string TokenHash { get; init; }
 
+    /// <summary>
+    /// Hex SHA-256 of the ASCII <c>header.payload</c>: what the issuer signed, without the signature bytes (an ECDSA
+    /// signature can be re-encoded by anyone, s → n − s, into a second valid token). The replay key of a token without
+    /// <c>jti</c>. Both validators set it; an identity built without it (test doubles) is keyed on <see cref="TokenHash"/>.
+    /// </summary>
+    public string? SignedContentHash { get; init; }
+
     /// <summary>The verified payload (a JSON object without duplicate members at any depth).</summary>
     public required JsonElement Claims { get; init; }
 

@@ -9,12 +9,28 @@ public static class ReplayKey
 {
     /// <summary>
     /// <c>jti:</c> + hex SHA-256 of <c>issuer + "\n" + jti</c> (an issuer URL has no newline, so two issuers never
-    /// collide), or <c>tok:</c> + the hex SHA-256 of the raw token when there is no <c>jti</c>.
+    /// collide); without a <c>jti</c>, <c>sig:</c> + hex SHA-256 of <c>issuer + "\n" + SHA-256(header.payload)</c>: what
+    /// the issuer signed, never the signature bytes, which anyone can re-encode into a second valid token (ECDSA
+    /// s → n − s). An identity without a signed-content hash (a test double) falls back to <c>tok:</c> + the token hash.
     /// </summary>
     public static string For(ValidatedIdentity caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return For(caller.Issuer, caller.TokenId, caller.TokenHash);
+        if (!string.IsNullOrEmpty(caller.TokenId) || string.IsNullOrEmpty(caller.SignedContentHash))
+        {
+            return For(caller.Issuer, caller.TokenId, caller.TokenHash);
+        }
+
+        return ForSignedContent(caller.Issuer, caller.SignedContentHash);
+    }
+
+    /// <param name="signedContentHash">Hex SHA-256 of the token's ASCII <c>header.payload</c>.</param>
+    public static string ForSignedContent(string issuer, string signedContentHash)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(signedContentHash);
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(issuer + "\n" + signedContentHash.ToLowerInvariant()));
+        return "sig:" + Convert.ToHexStringLower(digest);
     }
 
     public static string For(string issuer, string? tokenId, string tokenHash)

@@ -164,7 +164,7 @@ public sealed class KubernetesTokenValidator
         }
 
         key = KeySelection.Require(key, header.KeyId, metadata.Algorithms, header.Algorithm, "the cluster");
-        Verify(token, jws, header.Algorithm, key);
+        var signedContentHash = Verify(token, jws, header.Algorithm, key);
 
         // CompactJws accepted the token, so it is ASCII and was hashed.
         var hash = tokenHash ?? throw new InvalidOperationException("A parsed token is always hashed.");
@@ -185,6 +185,7 @@ public sealed class KubernetesTokenValidator
             NotBefore = claims.NotBefore is { } nbf ? DateTimeOffset.FromUnixTimeSeconds(nbf) : null,
             TokenId = claims.TokenId,
             TokenHash = hash,
+            SignedContentHash = signedContentHash,
             Claims = claims.Root,
         };
     }
@@ -323,7 +324,8 @@ public sealed class KubernetesTokenValidator
         return JsonElement.ParseValue(ref reader);
     }
 
-    private static void Verify(string token, CompactJws jws, JwsAlgorithm algorithm, SigningKey key)
+    /// <summary>Verifies the signature and returns the hex SHA-256 of the signed <c>header.payload</c> (the replay key's input).</summary>
+    private static string Verify(string token, CompactJws jws, JwsAlgorithm algorithm, SigningKey key)
     {
         var ascii = ArrayPool<byte>.Shared.Rent(jws.SigningInputLength);
         try
@@ -333,6 +335,10 @@ public sealed class KubernetesTokenValidator
             {
                 throw Reject(TokenRejectionReason.BadSignature, "The token's signature does not verify.");
             }
+
+            Span<byte> signed = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(ascii.AsSpan(0, length), signed);
+            return Convert.ToHexStringLower(signed);
         }
         finally
         {
