@@ -55,6 +55,13 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<IExchangeStep, ResolvePolicyStep>();
         services.AddSingleton<IExchangeStep, AuthorizeStep>();
         services.AddSingleton<IExchangeStep, MintTokenStep>();
+        if (options.Replay.Backend != ReplayBackend.None)
+        {
+            services.TryAddSingleton(sp => new ReplayReleaser(
+                sp.GetRequiredService<IReplayStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReplayReleaser>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<ReplayReleaser>());
+        }
+
         switch (options.Replay.Backend)
         {
             case ReplayBackend.Memory:

@@ -6,10 +6,13 @@ namespace GithubSts.Exchange.Replay;
 
 /// <summary>
 /// Reserves the token before minting and releases it when a later step fails, so only a successful exchange consumes
-/// a token. A store that cannot answer fails the exchange closed (503).
+/// a token. A store that cannot answer fails the exchange closed (503); a reserve whose outcome is unknown (the reply
+/// timed out, the request was cancelled) and a release that failed are handed to <see cref="ReplayReleaser"/>, so a
+/// failed exchange does not consume the token once the store recovers.
 /// </summary>
 public sealed partial class ReplayProtectionStep(
-    IReplayStore store, GithubStsOptions options, TimeProvider time, ILogger<ReplayProtectionStep> logger) : IExchangeStep
+    IReplayStore store, ReplayReleaser releaser, GithubStsOptions options, TimeProvider time, ILogger<ReplayProtectionStep> logger)
+    : IExchangeStep
 {
     private readonly HashSet<string> _exempt = new(options.Replay.ExemptIssuers, StringComparer.Ordinal);
 
@@ -23,16 +26,28 @@ public sealed partial class ReplayProtectionStep(
             return;
         }
 
-        var key = ReplayKey.For(caller);
-        var ttl = ReplayKey.Ttl(caller, time.GetUtcNow(), options.Oidc.MaxLifetimeFor(caller.Issuer), options.Oidc.ClockSkew);
+        var reservation = ReplayReservation.Create(ReplayKey.For(caller));
+        var now = time.GetUtcNow();
+        var ttl = ReplayKey.Ttl(caller, now, options.Oidc.MaxLifetimeFor(caller.Issuer), options.Oidc.ClockSkew);
+        var expiresAt = now + ttl;
         bool reserved;
         try
         {
-            reserved = await store.TryReserveAsync(key, ttl, cancellationToken);
+            reserved = await store.TryReserveAsync(reservation, ttl, cancellationToken);
         }
         catch (ReplayStoreUnavailableException e)
         {
+            if (e.OutcomeUnknown)
+            {
+                releaser.Schedule(reservation, expiresAt);
+            }
+
             throw ExchangeException.ReplayStoreUnavailable("replay store unavailable: " + e.Message, e);
+        }
+        catch (OperationCanceledException)
+        {
+            releaser.Schedule(reservation, expiresAt);
+            throw;
         }
 
         if (!reserved)
@@ -40,22 +55,22 @@ public sealed partial class ReplayProtectionStep(
             throw ExchangeException.Replayed($"token {caller.TokenHash} already exchanged");
         }
 
-        context.OnFailure(() => ReleaseAsync(key));
+        context.OnFailure(() => ReleaseAsync(reservation, expiresAt));
     }
 
-    private async Task ReleaseAsync(string key)
+    private async Task ReleaseAsync(ReplayReservation reservation, DateTimeOffset expiresAt)
     {
         try
         {
-            await store.ReleaseAsync(key, CancellationToken.None);
+            await store.ReleaseAsync(reservation, CancellationToken.None);
         }
         catch (Exception e) when (e is ReplayStoreUnavailableException or OperationCanceledException)
         {
-            // The entry expires with the token; a retry before then is answered as a replay.
-            LogReleaseFailed(logger, e);
+            LogReleaseDeferred(logger, e);
+            releaser.Schedule(reservation, expiresAt);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "could not release a replay reservation after a failed exchange")]
-    private static partial void LogReleaseFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not release a replay reservation after a failed exchange; retrying in the background")]
+    private static partial void LogReleaseDeferred(ILogger logger, Exception exception);
 }

@@ -13,7 +13,7 @@ public sealed class MemoryReplayStoreTests
         var tasks = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
         {
             start.Wait();
-            return await store.TryReserveAsync("k", TimeSpan.FromMinutes(1), default);
+            return await store.TryReserveAsync(new("k", "h"), TimeSpan.FromMinutes(1), default);
         })).ToArray();
         start.Set();
         var results = await Task.WhenAll(tasks);
@@ -25,12 +25,12 @@ public sealed class MemoryReplayStoreTests
     {
         var time = new ManualTimeProvider();
         var store = new MemoryReplayStore(time);
-        Assert.True(await store.TryReserveAsync("k", TimeSpan.FromSeconds(10), default));
-        Assert.False(await store.TryReserveAsync("k", TimeSpan.FromSeconds(10), default));
-        await store.ReleaseAsync("k", default);
-        Assert.True(await store.TryReserveAsync("k", TimeSpan.FromSeconds(10), default));
+        Assert.True(await store.TryReserveAsync(new("k", "h"), TimeSpan.FromSeconds(10), default));
+        Assert.False(await store.TryReserveAsync(new("k", "h"), TimeSpan.FromSeconds(10), default));
+        await store.ReleaseAsync(new("k", "h"), default);
+        Assert.True(await store.TryReserveAsync(new("k", "h"), TimeSpan.FromSeconds(10), default));
         time.Advance(TimeSpan.FromSeconds(11));
-        Assert.True(await store.TryReserveAsync("k", TimeSpan.FromSeconds(10), default));
+        Assert.True(await store.TryReserveAsync(new("k", "h"), TimeSpan.FromSeconds(10), default));
     }
 
     [Fact]
@@ -38,13 +38,13 @@ public sealed class MemoryReplayStoreTests
     {
         var time = new ManualTimeProvider();
         var store = new MemoryReplayStore(time, maxEntries: 3);
-        Assert.True(await store.TryReserveAsync("a", TimeSpan.FromSeconds(1), default));
-        Assert.True(await store.TryReserveAsync("b", TimeSpan.FromSeconds(100), default));
-        Assert.True(await store.TryReserveAsync("c", TimeSpan.FromSeconds(100), default));
+        Assert.True(await store.TryReserveAsync(new("a", "h"), TimeSpan.FromSeconds(1), default));
+        Assert.True(await store.TryReserveAsync(new("b", "h"), TimeSpan.FromSeconds(100), default));
+        Assert.True(await store.TryReserveAsync(new("c", "h"), TimeSpan.FromSeconds(100), default));
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.True(await store.TryReserveAsync("d", TimeSpan.FromSeconds(100), default));
+        Assert.True(await store.TryReserveAsync(new("d", "h"), TimeSpan.FromSeconds(100), default));
         Assert.Equal(3, store.Count);
-        await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync("e", TimeSpan.FromSeconds(100), default).AsTask());
-        Assert.False(await store.TryReserveAsync("b", TimeSpan.FromSeconds(100), default));
+        await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync(new("e", "h"), TimeSpan.FromSeconds(100), default).AsTask());
+        Assert.False(await store.TryReserveAsync(new("b", "h"), TimeSpan.FromSeconds(100), default));
     }
 }

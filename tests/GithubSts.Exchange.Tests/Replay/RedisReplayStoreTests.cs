@@ -25,10 +25,10 @@ public sealed class RedisReplayStoreTests
     {
         await using var server = await RedisServer.StartAsync();
         using var store = new RedisReplayStore(Client(server));
-        Assert.True(await store.TryReserveAsync("k", TimeSpan.FromMinutes(1), default));
-        Assert.False(await store.TryReserveAsync("k", TimeSpan.FromMinutes(1), default));
-        await store.ReleaseAsync("k", default);
-        Assert.True(await store.TryReserveAsync("k", TimeSpan.FromMinutes(1), default));
+        Assert.True(await store.TryReserveAsync(new("k", "h"), TimeSpan.FromMinutes(1), default));
+        Assert.False(await store.TryReserveAsync(new("k", "h"), TimeSpan.FromMinutes(1), default));
+        await store.ReleaseAsync(new("k", "h"), default);
+        Assert.True(await store.TryReserveAsync(new("k", "h"), TimeSpan.FromMinutes(1), default));
     }
 
     [RedisFact]
@@ -39,7 +39,7 @@ public sealed class RedisReplayStoreTests
         using var store = new RedisReplayStore(client);
         var now = DateTimeOffset.UtcNow;
         var ttl = ReplayKey.Ttl(new DateTimeOffset(3000, 1, 1, 0, 0, 0, TimeSpan.Zero), now, now, TimeSpan.FromHours(1), TimeSpan.FromSeconds(60));
-        Assert.True(await store.TryReserveAsync("far", ttl, default));
+        Assert.True(await store.TryReserveAsync(new("far", "h"), ttl, default));
         var pttl = Assert.IsType<long>(await client.ExecuteAsync(["PTTL", RedisReplayStore.KeyPrefix + "far"], default));
         Assert.InRange(pttl, 3_600_000L, 3_660_000L);
     }
@@ -49,7 +49,7 @@ public sealed class RedisReplayStoreTests
     {
         await using var server = await RedisServer.StartAsync();
         using var store = new RedisReplayStore(Client(server));
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => store.TryReserveAsync("p", TimeSpan.FromMinutes(1), default).AsTask()));
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => store.TryReserveAsync(new("p", "h"), TimeSpan.FromMinutes(1), default).AsTask()));
         Assert.Single(results, r => r);
     }
 
@@ -59,23 +59,23 @@ public sealed class RedisReplayStoreTests
         await using var server = await RedisServer.StartAsync(password: "s3cret");
         using (var store = new RedisReplayStore(Client(server, "s3cret")))
         {
-            Assert.True(await store.TryReserveAsync("a", TimeSpan.FromMinutes(1), default));
+            Assert.True(await store.TryReserveAsync(new("a", "h"), TimeSpan.FromMinutes(1), default));
             using var ping = Client(server, "s3cret");
             Assert.Equal("PONG", await ping.ExecuteAsync(["PING"], default));
         }
 
         using (var store = new RedisReplayStore(Client(server, "s3cret", "default")))
         {
-            Assert.False(await store.TryReserveAsync("a", TimeSpan.FromMinutes(1), default));
+            Assert.False(await store.TryReserveAsync(new("a", "h"), TimeSpan.FromMinutes(1), default));
         }
 
         using (var wrong = new RedisReplayStore(Client(server, "nope")))
         {
-            await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => wrong.TryReserveAsync("b", TimeSpan.FromMinutes(1), default).AsTask());
+            await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => wrong.TryReserveAsync(new("b", "h"), TimeSpan.FromMinutes(1), default).AsTask());
         }
 
         using var none = new RedisReplayStore(Client(server));
-        await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => none.TryReserveAsync("b", TimeSpan.FromMinutes(1), default).AsTask());
+        await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => none.TryReserveAsync(new("b", "h"), TimeSpan.FromMinutes(1), default).AsTask());
     }
 
     [RedisFact]
@@ -83,18 +83,18 @@ public sealed class RedisReplayStoreTests
     {
         await using var server = await RedisServer.StartAsync();
         using var store = new RedisReplayStore(Client(server));
-        Assert.True(await store.TryReserveAsync("before", TimeSpan.FromMinutes(1), default));
+        Assert.True(await store.TryReserveAsync(new("before", "h"), TimeSpan.FromMinutes(1), default));
 
         await server.KillAsync();
         for (var i = 0; i < 2; i++)
         {
             var watch = Stopwatch.StartNew();
-            await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync("during", TimeSpan.FromMinutes(1), default).AsTask());
+            await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync(new("during", "h"), TimeSpan.FromMinutes(1), default).AsTask());
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
         }
 
         await server.RestartAsync();
-        Assert.True(await store.TryReserveAsync("after", TimeSpan.FromMinutes(1), default));
+        Assert.True(await store.TryReserveAsync(new("after", "h"), TimeSpan.FromMinutes(1), default));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class RedisReplayStoreTests
         });
         using var store = new RedisReplayStore(client);
         var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync("k", TimeSpan.FromMinutes(1), default).AsTask());
+        await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync(new("k", "h"), TimeSpan.FromMinutes(1), default).AsTask());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
     }
 }

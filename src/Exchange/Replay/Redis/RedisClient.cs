@@ -5,7 +5,9 @@ namespace GithubSts.Exchange.Replay.Redis;
 
 /// <summary>
 /// A minimal RESP2 client: one connection, one command at a time, connect and command timeouts, and a reconnect
-/// after any failure. Every failure surfaces as <see cref="ReplayStoreUnavailableException"/> (fail closed).
+/// after any failure. Every failure surfaces as <see cref="ReplayStoreUnavailableException"/> (fail closed), with
+/// <see cref="ReplayStoreUnavailableException.OutcomeUnknown"/> set once the command's bytes may have left: a reply that
+/// timed out does not mean Redis did not (or will not) apply the command.
 /// </summary>
 public sealed class RedisClient(RedisClientOptions options) : IAsyncDisposable, IDisposable
 {
@@ -31,6 +33,7 @@ public sealed class RedisClient(RedisClientOptions options) : IAsyncDisposable, 
             throw new ReplayStoreUnavailableException($"timed out waiting for the Redis connection to {Options.Endpoint}");
         }
 
+        var sent = false;
         try
         {
             if (_stream is null)
@@ -40,6 +43,7 @@ public sealed class RedisClient(RedisClientOptions options) : IAsyncDisposable, 
 
             using var commandTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             commandTimeout.CancelAfter(Options.CommandTimeout);
+            sent = true;
             return await SendAsync(command, commandTimeout.Token);
         }
         catch (Exception e) when (e is IOException or SocketException or InvalidDataException or OperationCanceledException
@@ -51,12 +55,17 @@ public sealed class RedisClient(RedisClientOptions options) : IAsyncDisposable, 
                 throw;
             }
 
-            throw new ReplayStoreUnavailableException($"Redis {Options.Endpoint} failed: {e.GetType().Name}", e);
+            throw new ReplayStoreUnavailableException($"Redis {Options.Endpoint} failed: {e.GetType().Name}", e) { OutcomeUnknown = sent };
         }
-        catch (ReplayStoreUnavailableException)
+        catch (ReplayStoreUnavailableException e) when (!sent || e.OutcomeUnknown)
         {
             Disconnect();
             throw;
+        }
+        catch (ReplayStoreUnavailableException e)
+        {
+            Disconnect();
+            throw new ReplayStoreUnavailableException(e.Message, e.InnerException) { OutcomeUnknown = true };
         }
         finally
         {

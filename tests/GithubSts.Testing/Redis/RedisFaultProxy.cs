@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace GithubSts.Testing.Redis;
+
+/// <summary>
+/// A TCP forwarder in front of a real redis-server for the faults that make a command's outcome unknown to the client:
+/// <see cref="DropReplies"/> (Redis applies the command, the reply never arrives), <see cref="RequestDelay"/> (the
+/// command reaches Redis late, even after the client gave up and closed) and <see cref="RefuseConnections"/>.
+/// </summary>
+public sealed class RedisFaultProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<int, Socket> _sockets = new();
+    private readonly Task _acceptLoop;
+    private int _nextId;
+    private long _requestDelayTicks;
+    private volatile bool _dropReplies;
+    private volatile bool _refuse;
+
+    private RedisFaultProxy(int targetPort)
+    {
+        _targetPort = targetPort;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Replies from Redis are read and thrown away while set (commands are still applied).</summary>
+    public bool DropReplies
+    {
+        get => _dropReplies;
+        set => _dropReplies = value;
+    }
+
+    /// <summary>Connections opened while this is non-zero deliver every command to Redis this much later.</summary>
+    public TimeSpan RequestDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _requestDelayTicks));
+        set => Interlocked.Exchange(ref _requestDelayTicks, value.Ticks);
+    }
+
+    /// <summary>New connections are reset at once while set.</summary>
+    public bool RefuseConnections
+    {
+        get => _refuse;
+        set => _refuse = value;
+    }
+
+    public static RedisFaultProxy Start(RedisServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new RedisFaultProxy(server.Port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        foreach (var socket in _sockets.Values)
+        {
+            socket.Dispose();
+        }
+
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (_refuse)
+            {
+                client.LingerState = new LingerOption(true, 0);
+                client.Close();
+                continue;
+            }
+
+            _ = Task.Run(() => ForwardAsync(client, RequestDelay));
+        }
+    }
+
+    private async Task ForwardAsync(Socket client, TimeSpan requestDelay)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _sockets[2 * id] = client;
+        _sockets[(2 * id) + 1] = upstream;
+        try
+        {
+            await upstream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _targetPort), _stop.Token);
+            await Task.WhenAll(
+                RequestsAsync(client, upstream, requestDelay),
+                RepliesAsync(upstream, client));
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _sockets.TryRemove(2 * id, out _);
+            _sockets.TryRemove((2 * id) + 1, out _);
+            client.Dispose();
+            upstream.Dispose();
+        }
+    }
+
+    /// <summary>Client to Redis: what was read is delivered (late, when delayed) even when the client has gone.</summary>
+    private async Task RequestsAsync(Socket from, Socket to, TimeSpan delay)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await from.ReceiveAsync(buffer, SocketFlags.None);
+                }
+                catch (SocketException)
+                {
+                    read = 0;
+                }
+
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _stop.Token);
+                }
+
+                if (read == 0)
+                {
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RepliesAsync(Socket from, Socket to)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None);
+                if (read == 0)
+                {
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+
+                if (!_dropReplies)
+                {
+                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The client gave up; keep nothing else waiting on it.
+        }
+    }
+}
