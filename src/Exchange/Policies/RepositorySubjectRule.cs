@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using GithubSts.Exchange.Requests;
 
 namespace GithubSts.Exchange.Policies;
@@ -16,6 +17,9 @@ internal static class RepositorySubjectRule
 {
     private const string Letters = "abcdefghijklmnopqrstuvwxyz";
     private const string Digits = "0123456789";
+    private const int MaxRepositoryProbes = 24;
+
+    private static readonly Regex NameRun = new("[A-Za-z0-9_.-]{1,100}", RegexOptions.CultureInvariant);
 
     private static readonly string[] SubjectForms =
     [
@@ -27,9 +31,10 @@ internal static class RepositorySubjectRule
 
     /// <returns>An error, or null when the policy pins its repositories (or opts out explicitly).</returns>
     public static PolicyError? Check(
-        MatchRule subject, IReadOnlyList<ClaimRule> claims, PolicyScopeKind kind, ExchangeTarget? target, string subjectField)
+        MatchRule subject, string? subjectPattern, IReadOnlyList<ClaimRule> claims, PolicyScopeKind kind, ExchangeTarget? target,
+        IReadOnlyList<string> knownRepositories, string subjectField)
     {
-        foreach (var (owner, repository) in ForeignRepositories(kind, target))
+        foreach (var (owner, repository) in ForeignRepositories(kind, target, knownRepositories, subjectPattern))
         {
             if (Accepts(subject, claims, owner, repository) is { } example)
             {
@@ -76,25 +81,53 @@ internal static class RepositorySubjectRule
         return null;
     }
 
-    private static IEnumerable<(string Owner, string Repository)> ForeignRepositories(PolicyScopeKind kind, ExchangeTarget? target)
+    private static IEnumerable<(string Owner, string Repository)> ForeignRepositories(
+        PolicyScopeKind kind, ExchangeTarget? target, IReadOnlyList<string> knownRepositories, string? subjectPattern)
     {
-        var randomOwner = "zz" + RandomNumberGenerator.GetString(Letters, 10);
         var randomRepository = RandomNumberGenerator.GetString(Letters, 8);
-        yield return (randomOwner, randomRepository);
-        yield return (randomOwner + "-" + RandomNumberGenerator.GetString(Letters, 4), "x");
-        if (target is null)
+        var repositories = new List<string> { randomRepository };
+        if (target?.Repository is { } own)
         {
-            yield break;
+            repositories.Add(own);
         }
 
-        // Look-alikes of the scope's owner: a pattern such as repo:octo-org.*/… also accepts octo-org-evil.
-        var repository = target.Repository ?? randomRepository;
-        yield return (target.Owner + "-" + RandomNumberGenerator.GetString(Letters, 5), repository);
-        yield return (RandomNumberGenerator.GetString(Letters, 3) + target.Owner, repository);
-        if (kind == PolicyScopeKind.Repository && target.Repository is not null)
+        // A pattern may pin the repository name but not the owner (repo:[^/]+/app:…): try the names it mentions and the
+        // names the policy lists. They only choose what to ask; the compiled rule gives the answer.
+        repositories.AddRange(knownRepositories);
+        if (subjectPattern is not null)
         {
+            repositories.AddRange(WordsOf(subjectPattern));
+        }
+
+        var owners = new List<string>
+        {
+            "zz" + RandomNumberGenerator.GetString(Letters, 10),
+            "zz" + RandomNumberGenerator.GetString(Letters, 6) + "-" + RandomNumberGenerator.GetString(Letters, 4),
+        };
+        if (target is not null)
+        {
+            // Look-alikes of the scope's owner: a pattern such as repo:octo-org.*/… also accepts octo-org-evil.
+            owners.Add(target.Owner + "-" + RandomNumberGenerator.GetString(Letters, 5));
+            owners.Add(RandomNumberGenerator.GetString(Letters, 3) + target.Owner);
+        }
+
+        foreach (var owner in owners)
+        {
+            foreach (var repository in repositories.Distinct(StringComparer.Ordinal).Take(MaxRepositoryProbes))
+            {
+                yield return (owner, repository);
+            }
+        }
+
+        if (kind == PolicyScopeKind.Repository && target?.Repository is { } repo)
+        {
+            // Other repositories of the same owner; names the pattern spells out are a deliberate pin, so not these.
             yield return (target.Owner, randomRepository);
-            yield return (target.Owner, target.Repository + "-" + RandomNumberGenerator.GetString(Letters, 4));
+            yield return (target.Owner, repo + "-" + RandomNumberGenerator.GetString(Letters, 4));
+            yield return (target.Owner, RandomNumberGenerator.GetString(Letters, 3) + repo);
         }
     }
+
+    private static IEnumerable<string> WordsOf(string pattern) =>
+        NameRun.Matches(pattern.Replace("\\.", ".", StringComparison.Ordinal)).Select(m => m.Value);
 }

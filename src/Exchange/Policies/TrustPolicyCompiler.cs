@@ -31,7 +31,8 @@ public static class TrustPolicyCompiler
         var lifetime = CompileLifetime(definition.MaxTokenLifetimeSeconds, errors);
         if (issuer is not null && subject is not null && definition.AllowAnyRepositorySubject != true
             && ActionsIssuers.CanBeActionsIssuer(definition.Issuer, definition.IssuerPattern, issuer)
-            && RepositorySubjectRule.Check(subject, claims, kind, target, definition.Subject is null ? "subject_pattern" : "subject") is { } unpinned)
+            && RepositorySubjectRule.Check(
+                subject, definition.SubjectPattern, claims, kind, target, repositories ?? [], definition.Subject is null ? "subject_pattern" : "subject") is { } unpinned)
         {
             errors.Add(unpinned);
         }
