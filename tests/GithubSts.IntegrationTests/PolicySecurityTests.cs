@@ -168,7 +168,7 @@ public sealed class PolicySecurityTests(StsHostFixture fixture) : IClassFixture<
     public async Task Org_scope_reads_the_org_policy_repo_and_grants_its_repositories()
     {
         _host.SetPolicy("org-list", StsTestHost.Policy(extra: "repositories: [octo-repo, other-repo]"), repository: ".github");
-        _host.SetPolicy("org-all", StsTestHost.Policy(), repository: ".github");
+        _host.SetPolicy("org-all", StsTestHost.Policy(extra: "repositories: ['*', .github]"), repository: ".github");
 
         using var listed = await _host.ExchangeAsync(_host.Issuer.CreateToken(), scope: "octo-org", identity: "org-list");
         await listed.AssertSuccessAsync();

@@ -15,5 +15,14 @@ public sealed class GitHubAppRuntime
     /// <summary>Whether policy files hosted in GitHub repositories are honoured for this app.</summary>
     public bool RepositoryPoliciesEnabled { get; init; } = true;
 
+    /// <summary>
+    /// The most any policy of this App may grant (permission → level); null: no ceiling beyond GitHub's own.
+    /// Applies to TrustPolicies and repository-hosted files alike.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? MaxPermissions { get; init; }
+
+    /// <summary>Whether organization-level policies of this App may grant organization permissions (off by default).</summary>
+    public bool AllowOrganizationPermissions { get; init; }
+
     public string Name => Credentials.Name;
 }

@@ -48,6 +48,7 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_GITHUB_API_URL"] = (a, _, v) => a.ApiUrl = v,
         ["GITHUBSTS_GITHUB_POLICY_PATH"] = (a, _, v) => a.PolicyPath = v,
         ["GITHUBSTS_GITHUB_ORG_POLICY_REPO"] = (a, _, v) => a.OrgPolicyRepo = v,
+        ["GITHUBSTS_GITHUB_ALLOW_ORGANIZATION_PERMISSIONS"] = (a, n, v) => a.AllowOrganizationPermissions = ParseBoolean(n, v),
     };
 
     public static void Apply(GithubStsSettings settings, IReadOnlyDictionary<string, string> environment)

@@ -53,6 +53,9 @@ public sealed class AppSettings
     public string? PolicyPath { get; set; }
 
     public string? OrgPolicyRepo { get; set; }
+
+    /// <summary>Organization policies of this app may grant organization permissions (members, organization_secrets, …).</summary>
+    public bool AllowOrganizationPermissions { get; set; }
 }
 
 public sealed class PolicySettings

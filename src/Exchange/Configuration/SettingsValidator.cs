@@ -309,6 +309,7 @@ internal static class SettingsValidator
             Credentials = new GitHubAppCredentials(name, app.AppId, key, ValidateApiUrl($"{prefix}.apiUrl", app.ApiUrl ?? DefaultApiUrl)),
             PolicyPath = template,
             OrgPolicyRepository = orgPolicyRepo,
+            AllowOrganizationPermissions = app.AllowOrganizationPermissions,
         };
     }
 

@@ -85,6 +85,7 @@ public sealed partial class GitHubApiClient
         "contents read" => "contents",
         "installation lookup" => "installation",
         "app lookup" => "app",
+        "installation repositories" => "repositories",
         _ => "other",
     };
 

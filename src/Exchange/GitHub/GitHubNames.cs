@@ -28,6 +28,8 @@ internal static class GitHubNames
         }
     }
 
+    public static bool IsRepositoryName(string repository) => IsName(repository, allowDot: true) && repository is not ("." or "..");
+
     /// <summary>Permission names such as "contents" or "pull_requests".</summary>
     public static bool IsPermissionName(string name) =>
         name.Length is > 0 and <= MaxPermissionNameLength

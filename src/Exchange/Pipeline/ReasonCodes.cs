@@ -9,6 +9,12 @@ public static class ReasonCodes
     public const string PolicyNotFound = "policy_not_found";
     public const string AudienceNotForService = "audience_not_for_service";
 
+    /// <summary>At mint time the policy asked for more than its App allows (the App was narrowed after the policy loaded).</summary>
+    public const string PolicyExceedsApp = "policy_exceeds_app";
+
+    /// <summary>An organization policy's <c>*</c> could not be turned into 1-500 repository names.</summary>
+    public const string RepositoriesUnresolved = "repositories_unresolved";
+
     public static string For(TokenRejectionReason reason) => "token_" + ToSnakeCase(reason.ToString());
 
     public static string For(PolicyDenialReason reason) => reason == PolicyDenialReason.AudienceNotForService

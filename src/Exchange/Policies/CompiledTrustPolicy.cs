@@ -13,6 +13,7 @@ public sealed class CompiledTrustPolicy
         ImmutableArray<ClaimRule> claims,
         ImmutableSortedDictionary<string, string> permissions,
         IReadOnlyList<string>? repositories,
+        bool coversEveryRepository,
         TimeSpan? maxTokenLifetime)
     {
         Kind = kind;
@@ -22,6 +23,7 @@ public sealed class CompiledTrustPolicy
         Claims = claims;
         Permissions = permissions;
         Repositories = repositories;
+        CoversEveryRepository = coversEveryRepository;
         MaxTokenLifetime = maxTokenLifetime;
     }
 
@@ -30,8 +32,17 @@ public sealed class CompiledTrustPolicy
     /// <summary>Permission name → level, ordinal-sorted, never empty.</summary>
     public IReadOnlyDictionary<string, string> Permissions { get; }
 
-    /// <summary>Organization-level policies only; null means every repository of the installation.</summary>
+    /// <summary>
+    /// The repositories an organization-level policy lists by name (never null for one; may be empty when it lists only
+    /// <c>*</c>). Null for repository-level policies, which cover their own repository.
+    /// </summary>
     public IReadOnlyList<string>? Repositories { get; }
+
+    /// <summary>
+    /// The policy lists <c>*</c>: every repository of the installation, except the org policy repository unless
+    /// <see cref="Repositories"/> names it too.
+    /// </summary>
+    public bool CoversEveryRepository { get; }
 
     public TimeSpan? MaxTokenLifetime { get; }
 

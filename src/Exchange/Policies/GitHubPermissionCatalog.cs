@@ -15,76 +15,76 @@ public static class GitHubPermissionCatalog
     private static readonly IReadOnlyList<string> ReadOnly = Array.AsReadOnly(new[] { "read" });
     private static readonly IReadOnlyList<string> WriteOnly = Array.AsReadOnly(new[] { "write" });
 
-    private static readonly FrozenDictionary<string, IReadOnlyList<string>> LevelsByName =
-        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    private static readonly FrozenDictionary<string, Entry> EntriesByName =
+        new Dictionary<string, Entry>(StringComparer.Ordinal)
         {
             // Repository permissions.
-            ["actions"] = ReadWrite,
-            ["administration"] = ReadWrite,
-            ["artifact_metadata"] = ReadWrite,
-            ["attestations"] = ReadWrite,
-            ["checks"] = ReadWrite,
-            ["code_quality"] = ReadWrite,
-            ["codespaces"] = ReadWrite,
-            ["contents"] = ReadWrite,
-            ["dependabot_secrets"] = ReadWrite,
-            ["deployments"] = ReadWrite,
-            ["discussions"] = ReadWrite,
-            ["environments"] = ReadWrite,
-            ["issues"] = ReadWrite,
-            ["merge_queues"] = ReadWrite,
-            ["metadata"] = ReadWrite,
-            ["packages"] = ReadWrite,
-            ["pages"] = ReadWrite,
-            ["pull_requests"] = ReadWrite,
-            ["repository_custom_properties"] = ReadWrite,
-            ["repository_hooks"] = ReadWrite,
-            ["repository_projects"] = ReadWriteAdmin,
-            ["secret_scanning_alerts"] = ReadWrite,
-            ["secrets"] = ReadWrite,
-            ["security_events"] = ReadWrite,
-            ["single_file"] = ReadWrite,
-            ["statuses"] = ReadWrite,
-            ["vulnerability_alerts"] = ReadWrite,
-            ["workflows"] = WriteOnly,
+            ["actions"] = new(ReadWrite, PermissionScope.Repository),
+            ["administration"] = new(ReadWrite, PermissionScope.Repository),
+            ["artifact_metadata"] = new(ReadWrite, PermissionScope.Repository),
+            ["attestations"] = new(ReadWrite, PermissionScope.Repository),
+            ["checks"] = new(ReadWrite, PermissionScope.Repository),
+            ["code_quality"] = new(ReadWrite, PermissionScope.Repository),
+            ["codespaces"] = new(ReadWrite, PermissionScope.Repository),
+            ["contents"] = new(ReadWrite, PermissionScope.Repository),
+            ["dependabot_secrets"] = new(ReadWrite, PermissionScope.Repository),
+            ["deployments"] = new(ReadWrite, PermissionScope.Repository),
+            ["discussions"] = new(ReadWrite, PermissionScope.Repository),
+            ["environments"] = new(ReadWrite, PermissionScope.Repository),
+            ["issues"] = new(ReadWrite, PermissionScope.Repository),
+            ["merge_queues"] = new(ReadWrite, PermissionScope.Repository),
+            ["metadata"] = new(ReadWrite, PermissionScope.Repository),
+            ["packages"] = new(ReadWrite, PermissionScope.Repository),
+            ["pages"] = new(ReadWrite, PermissionScope.Repository),
+            ["pull_requests"] = new(ReadWrite, PermissionScope.Repository),
+            ["repository_custom_properties"] = new(ReadWrite, PermissionScope.Repository),
+            ["repository_hooks"] = new(ReadWrite, PermissionScope.Repository),
+            ["repository_projects"] = new(ReadWriteAdmin, PermissionScope.Repository),
+            ["secret_scanning_alerts"] = new(ReadWrite, PermissionScope.Repository),
+            ["secrets"] = new(ReadWrite, PermissionScope.Repository),
+            ["security_events"] = new(ReadWrite, PermissionScope.Repository),
+            ["single_file"] = new(ReadWrite, PermissionScope.Repository),
+            ["statuses"] = new(ReadWrite, PermissionScope.Repository),
+            ["vulnerability_alerts"] = new(ReadWrite, PermissionScope.Repository),
+            ["workflows"] = new(WriteOnly, PermissionScope.Repository),
 
             // Organization permissions.
-            ["custom_properties_for_organizations"] = ReadWrite,
-            ["members"] = ReadWrite,
-            ["organization_administration"] = ReadWrite,
-            ["organization_announcement_banners"] = ReadWrite,
-            ["organization_copilot_agent_settings"] = ReadWrite,
-            ["organization_copilot_seat_management"] = ReadWrite,
-            ["organization_custom_org_roles"] = ReadWrite,
-            ["organization_custom_properties"] = ReadWriteAdmin,
-            ["organization_custom_roles"] = ReadWrite,
-            ["organization_events"] = ReadOnly,
-            ["organization_hooks"] = ReadWrite,
-            ["organization_packages"] = ReadWrite,
-            ["organization_personal_access_token_requests"] = ReadWrite,
-            ["organization_personal_access_tokens"] = ReadWrite,
-            ["organization_plan"] = ReadOnly,
-            ["organization_projects"] = ReadWriteAdmin,
-            ["organization_secrets"] = ReadWrite,
-            ["organization_self_hosted_runners"] = ReadWrite,
-            ["organization_user_blocking"] = ReadWrite,
-            ["team_discussions"] = ReadWrite,
+            ["custom_properties_for_organizations"] = new(ReadWrite, PermissionScope.Organization),
+            ["members"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_administration"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_announcement_banners"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_copilot_agent_settings"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_copilot_seat_management"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_custom_org_roles"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_custom_properties"] = new(ReadWriteAdmin, PermissionScope.Organization),
+            ["organization_custom_roles"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_events"] = new(ReadOnly, PermissionScope.Organization),
+            ["organization_hooks"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_packages"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_personal_access_token_requests"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_personal_access_tokens"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_plan"] = new(ReadOnly, PermissionScope.Organization),
+            ["organization_projects"] = new(ReadWriteAdmin, PermissionScope.Organization),
+            ["organization_secrets"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_self_hosted_runners"] = new(ReadWrite, PermissionScope.Organization),
+            ["organization_user_blocking"] = new(ReadWrite, PermissionScope.Organization),
+            ["team_discussions"] = new(ReadWrite, PermissionScope.Organization),
 
             // Enterprise permission accepted by the same endpoint.
-            ["enterprise_custom_properties_for_organizations"] = ReadWriteAdmin,
+            ["enterprise_custom_properties_for_organizations"] = new(ReadWriteAdmin, PermissionScope.Enterprise),
 
             // Account (user) permissions.
-            ["email_addresses"] = ReadWrite,
-            ["followers"] = ReadWrite,
-            ["git_ssh_keys"] = ReadWrite,
-            ["gpg_keys"] = ReadWrite,
-            ["interaction_limits"] = ReadWrite,
-            ["profile"] = WriteOnly,
-            ["starring"] = ReadWrite,
+            ["email_addresses"] = new(ReadWrite, PermissionScope.Account),
+            ["followers"] = new(ReadWrite, PermissionScope.Account),
+            ["git_ssh_keys"] = new(ReadWrite, PermissionScope.Account),
+            ["gpg_keys"] = new(ReadWrite, PermissionScope.Account),
+            ["interaction_limits"] = new(ReadWrite, PermissionScope.Account),
+            ["profile"] = new(WriteOnly, PermissionScope.Account),
+            ["starring"] = new(ReadWrite, PermissionScope.Account),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly IReadOnlyCollection<string> SortedNames =
-        Array.AsReadOnly(LevelsByName.Keys.Order(StringComparer.Ordinal).ToArray());
+        Array.AsReadOnly(EntriesByName.Keys.Order(StringComparer.Ordinal).ToArray());
 
     /// <summary>Every permission name, ordinal-sorted.</summary>
     public static IReadOnlyCollection<string> Names => SortedNames;
@@ -93,13 +93,33 @@ public static class GitHubPermissionCatalog
     public static bool TryGetLevels(string name, out IReadOnlyList<string> levels)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (LevelsByName.TryGetValue(name, out var found))
+        if (EntriesByName.TryGetValue(name, out var found))
         {
-            levels = found;
+            levels = found.Levels;
             return true;
         }
 
         levels = Array.Empty<string>();
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> acts on a repository, on the organization, on a user account or on an
+    /// enterprise (exact, case-sensitive). GitHub applies a mint's <c>repositories</c> list to repository permissions
+    /// only; the others reach the whole account whatever the list says.
+    /// </summary>
+    public static bool TryGetScope(string name, out PermissionScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (EntriesByName.TryGetValue(name, out var found))
+        {
+            scope = found.Scope;
+            return true;
+        }
+
+        scope = default;
+        return false;
+    }
+
+    private sealed record Entry(IReadOnlyList<string> Levels, PermissionScope Scope);
 }

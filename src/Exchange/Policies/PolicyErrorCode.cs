@@ -15,4 +15,19 @@ public enum PolicyErrorCode
     RepositoriesNotAllowed,
     InvalidRepository,
     InvalidLifetime,
+
+    /// <summary>A permission that acts beyond the policy's scope (organization permission in a repository policy, account or enterprise permission anywhere).</summary>
+    PermissionOutsideScope,
+
+    /// <summary>An organization policy without <c>repositories</c>.</summary>
+    MissingRepositories,
+
+    /// <summary>A GitHub Actions policy whose subject rule accepts workflows of other owners' (or other) repositories.</summary>
+    UnpinnedRepositorySubject,
+
+    /// <summary>Organization permissions in a policy of an App that does not allow them.</summary>
+    OrganizationPermissionsNotAllowed,
+
+    /// <summary>A permission or level above the App's <c>maxPermissions</c>.</summary>
+    PermissionExceedsApp,
 }

@@ -1,16 +1,36 @@
 namespace GithubSts.Exchange.Policies;
 
-/// <summary>Checks <c>repositories</c>: organization-level only, bare names, at most GitHub's limit of 500.</summary>
+/// <summary>
+/// Checks <c>repositories</c>: organization-level only and then required, bare names or <c>*</c>, at most GitHub's
+/// limit of 500.
+/// </summary>
 internal static class RepositoryRules
 {
     public const int MaxRepositories = 500;
+
+    /// <summary>Every repository of the installation except the org policy repository (unless that is listed too).</summary>
+    public const string Every = "*";
+
     private const int MaxNameLength = 100;
 
-    /// <returns>Null for "every repository of the installation" or when an error was reported.</returns>
-    public static IReadOnlyList<string>? Compile(IReadOnlyList<string>? repositories, PolicyScopeKind kind, List<PolicyError> errors)
+    /// <returns>The names listed (without <c>*</c>); null for a repository policy or when an error was reported.</returns>
+    public static IReadOnlyList<string>? Compile(
+        IReadOnlyList<string>? repositories, PolicyScopeKind kind, List<PolicyError> errors, out bool everyRepository)
     {
+        everyRepository = false;
         if (repositories is null)
         {
+            if (kind == PolicyScopeKind.Organization)
+            {
+                // Absent used to mean "every repository", silently including the org policy repository itself, where
+                // a token with contents: write can rewrite every organization policy.
+                errors.Add(new PolicyError(
+                    PolicyErrorCode.MissingRepositories,
+                    "repositories",
+                    "an organization policy must list the repositories its tokens cover, or [\"*\"] for every repository of the "
+                    + "installation (the org policy repository is then included only when listed as well)"));
+            }
+
             return null;
         }
 
@@ -28,16 +48,26 @@ internal static class RepositoryRules
             errors.Add(new PolicyError(
                 PolicyErrorCode.InvalidRepository,
                 "repositories",
-                $"must list between 1 and {MaxRepositories} repositories; omit the field to cover every repository of the installation"));
+                $"must list between 1 and {MaxRepositories} repositories, or [\"*\"] for every repository of the installation"));
             return null;
         }
 
         var errorCount = errors.Count;
+        var names = new List<string>(repositories.Count);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // GitHub repository names are case-insensitive
         for (var i = 0; i < repositories.Count; i++)
         {
             var name = repositories[i];
-            if (DescribeProblem(name) is { } problem)
+            if (string.Equals(name, Every, StringComparison.Ordinal))
+            {
+                if (everyRepository)
+                {
+                    errors.Add(new PolicyError(PolicyErrorCode.InvalidRepository, $"repositories[{i}]", "'*' is listed twice"));
+                }
+
+                everyRepository = true;
+            }
+            else if (DescribeProblem(name) is { } problem)
             {
                 errors.Add(new PolicyError(PolicyErrorCode.InvalidRepository, $"repositories[{i}]", problem));
             }
@@ -45,9 +75,13 @@ internal static class RepositoryRules
             {
                 errors.Add(new PolicyError(PolicyErrorCode.InvalidRepository, $"repositories[{i}]", $"'{name}' is listed twice"));
             }
+            else
+            {
+                names.Add(name);
+            }
         }
 
-        return errors.Count == errorCount ? Array.AsReadOnly(repositories.ToArray()) : null;
+        return errors.Count == errorCount ? names.AsReadOnly() : null;
     }
 
     private static string? DescribeProblem(string? name)

@@ -10,7 +10,11 @@ public static class TrustPolicyCompiler
     public static readonly TimeSpan MaxTokenLifetimeLimit = TimeSpan.FromDays(7);
 
     /// <summary>Reports every problem, not just the first, so an author can fix a policy in one pass.</summary>
-    public static PolicyCompileResult Compile(TrustPolicyDefinition definition, PolicyScopeKind kind)
+    /// <param name="target">
+    /// The scope the policy serves, when known: its owner's look-alikes are among the foreign repositories a GitHub
+    /// Actions subject rule must refuse (see <see cref="RepositorySubjectRule"/>).
+    /// </param>
+    public static PolicyCompileResult Compile(TrustPolicyDefinition definition, PolicyScopeKind kind, Requests.ExchangeTarget? target = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var errors = new List<PolicyError>();
@@ -22,9 +26,16 @@ public static class TrustPolicyCompiler
         var audience = CompileOptional(
             definition.Audience, definition.AudiencePattern, "audience", "audience_pattern", PolicyPattern.Compile, errors);
         var claims = CompileClaims(definition.ClaimPatterns, errors);
-        var permissions = PermissionRules.Compile(definition.Permissions, errors);
-        var repositories = RepositoryRules.Compile(definition.Repositories, kind, errors);
+        var permissions = PermissionRules.Compile(definition.Permissions, kind, errors);
+        var repositories = RepositoryRules.Compile(definition.Repositories, kind, errors, out var everyRepository);
         var lifetime = CompileLifetime(definition.MaxTokenLifetimeSeconds, errors);
+        if (issuer is not null && subject is not null && definition.AllowAnyRepositorySubject != true
+            && ActionsIssuers.CanBeActionsIssuer(definition.Issuer, definition.IssuerPattern, issuer)
+            && RepositorySubjectRule.Check(
+                subject, definition.SubjectPattern, claims, kind, target, repositories ?? [], definition.Subject is null ? "subject_pattern" : "subject") is { } unpinned)
+        {
+            errors.Add(unpinned);
+        }
 
         if (errors.Count > 0 || issuer is null || subject is null || permissions is null)
         {
@@ -32,7 +43,7 @@ public static class TrustPolicyCompiler
         }
 
         return PolicyCompileResult.Success(
-            new CompiledTrustPolicy(kind, issuer, subject, audience, claims, permissions, repositories, lifetime));
+            new CompiledTrustPolicy(kind, issuer, subject, audience, claims, permissions, repositories, everyRepository, lifetime));
     }
 
     private static Regex CompileSubjectPattern(string pattern, string field)

@@ -24,8 +24,13 @@ public sealed class TrustPolicyDefinition
     /// <summary>GitHub App permission name → level (<c>read</c>, <c>write</c>, <c>admin</c>).</summary>
     public IReadOnlyDictionary<string, string>? Permissions { get; init; }
 
-    /// <summary>Repository names (organization-level policies only).</summary>
+    /// <summary>Repository names or <c>*</c> (organization-level policies only, and required there).</summary>
     public IReadOnlyList<string>? Repositories { get; init; }
+
+    /// <summary>
+    /// Lets a GitHub Actions policy accept subjects of repositories it does not pin (<c>allow_any_repository_subject</c>).
+    /// </summary>
+    public bool? AllowAnyRepositorySubject { get; init; }
 
     /// <summary>Maximum <c>exp - nbf</c> (or <c>exp - iat</c>) of the caller's token, in seconds.</summary>
     public long? MaxTokenLifetimeSeconds { get; init; }

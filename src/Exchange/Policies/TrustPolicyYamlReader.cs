@@ -10,7 +10,7 @@ internal sealed class TrustPolicyYamlReader
     private static readonly string[] KnownFields =
     [
         "issuer", "issuer_pattern", "subject", "subject_pattern", "audience", "audience_pattern",
-        "claim_pattern", "permissions", "repositories", "max_token_lifetime",
+        "claim_pattern", "permissions", "repositories", "max_token_lifetime", "allow_any_repository_subject",
     ];
 
     private readonly YamlEventStream _events;
@@ -56,6 +56,7 @@ internal sealed class TrustPolicyYamlReader
         IReadOnlyDictionary<string, string>? claimPatterns = null, permissions = null;
         IReadOnlyList<string>? repositories = null;
         long? maxTokenLifetime = null;
+        bool? allowAnyRepositorySubject = null;
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var keyEvent = Next(); keyEvent is not MappingEnd; keyEvent = Next())
@@ -73,6 +74,7 @@ internal sealed class TrustPolicyYamlReader
                 case "permissions": permissions = ReadStringMap(key); break;
                 case "repositories": repositories = ReadStringList(key); break;
                 case "max_token_lifetime": maxTokenLifetime = ReadInteger(key); break;
+                case "allow_any_repository_subject": allowAnyRepositorySubject = ReadBoolean(key); break;
                 default: throw Fail(keyEvent, Shorten(key), UnknownFieldMessage(key), PolicyErrorCode.UnknownField);
             }
         }
@@ -89,6 +91,7 @@ internal sealed class TrustPolicyYamlReader
             Permissions = permissions,
             Repositories = repositories,
             MaxTokenLifetimeSeconds = maxTokenLifetime,
+            AllowAnyRepositorySubject = allowAnyRepositorySubject,
         };
     }
 
@@ -168,6 +171,18 @@ internal sealed class TrustPolicyYamlReader
         }
 
         throw Fail(value, field, "must be a whole number of seconds, e.g. 3600");
+    }
+
+    /// <summary>Plain <c>true</c> or <c>false</c> only: a quoted "true" or <c>yes</c> is a typo here, not a wish.</summary>
+    private bool ReadBoolean(string field)
+    {
+        var value = Next();
+        if (value is Scalar { Style: ScalarStyle.Plain, Value: "true" or "false" } scalar)
+        {
+            return scalar.Value == "true";
+        }
+
+        throw Fail(value, field, "must be true or false");
     }
 
     /// <summary>YAML's null forms; an empty or null value where a string is expected is an error, not "absent".</summary>

@@ -1,6 +1,8 @@
+using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.Caching;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Policies;
+using GithubSts.Exchange.Requests;
 using GithubSts.Exchange.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -58,10 +60,10 @@ public sealed partial class RepositoryPolicySource : IPolicySource
 
         _metrics?.PolicyCacheLookup(hit: false);
 
-        return await _loads.RunAsync(key, () => LoadAsync(lookup.App.Credentials, location, key), cancellationToken);
+        return await _loads.RunAsync(key, () => LoadAsync(lookup.App, location, key), cancellationToken);
     }
 
-    private async Task<ResolvedPolicy?> LoadAsync(GitHubAppCredentials app, RepositoryPolicyLocation location, string key)
+    private async Task<ResolvedPolicy?> LoadAsync(GitHubAppRuntime app, RepositoryPolicyLocation location, string key)
     {
         try
         {
@@ -92,8 +94,9 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         }
     }
 
-    private async Task<ResolvedPolicy?> ReadAndCompileAsync(GitHubAppCredentials app, RepositoryPolicyLocation location)
+    private async Task<ResolvedPolicy?> ReadAndCompileAsync(GitHubAppRuntime runtime, RepositoryPolicyLocation location)
     {
+        var app = runtime.Credentials;
         // Shared loads are not cancelled by one caller; the client's own timeouts bound them.
         var cancellationToken = CancellationToken.None;
         long installationId;
@@ -136,10 +139,10 @@ public sealed partial class RepositoryPolicySource : IPolicySource
             return null;
         }
 
-        return Compile(content, location);
+        return Compile(content, location, runtime);
     }
 
-    private ResolvedPolicy? Compile(string content, RepositoryPolicyLocation location)
+    private ResolvedPolicy? Compile(string content, RepositoryPolicyLocation location, GitHubAppRuntime app)
     {
         var origin = $"repository:{location.Owner}/{location.Repository}/{location.Path}";
         TrustPolicyDefinition definition;
@@ -153,10 +156,12 @@ public sealed partial class RepositoryPolicySource : IPolicySource
             return null;
         }
 
-        var result = TrustPolicyCompiler.Compile(definition, location.Kind);
-        if (!result.Succeeded)
+        var target = new ExchangeTarget(location.Owner, location.Kind == PolicyScopeKind.Repository ? location.Repository : null);
+        var result = TrustPolicyCompiler.Compile(definition, location.Kind, target);
+        var errors = result.Succeeded ? AppGrantRules.Check(result.Policy!, app) : result.Errors;
+        if (errors.Count > 0)
         {
-            foreach (var error in result.Errors)
+            foreach (var error in errors)
             {
                 LogPolicyInvalid(origin, error.Code.ToString(), error.Field, error.Message);
             }

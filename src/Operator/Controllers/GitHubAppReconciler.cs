@@ -105,7 +105,7 @@ public sealed partial class GitHubAppReconciler(
         }
 
         var fingerprint = Convert.ToHexString(SHA256.HashData(
-            [.. pemBytes!, .. Encoding.UTF8.GetBytes($"\n{spec.AppId}\n{apiUri}\n{path.Template}\n{policies?.Enabled}\n{policies?.OrgPolicyRepo}")]));
+            [.. pemBytes!, .. Encoding.UTF8.GetBytes($"\n{spec.AppId}\n{apiUri}\n{path.Template}\n{policies?.Enabled}\n{policies?.OrgPolicyRepo}\n{spec.AllowOrganizationPermissions}\n{CeilingText(spec.MaxPermissions)}")]));
         lock (_loadedLock)
         {
             if (_loaded.TryGetValue(name, out var loaded) && loaded.Fingerprint == fingerprint)
@@ -134,6 +134,8 @@ public sealed partial class GitHubAppReconciler(
             PolicyPath = path,
             OrgPolicyRepository = policies?.OrgPolicyRepo ?? ".github",
             RepositoryPoliciesEnabled = policies?.Enabled ?? false,
+            MaxPermissions = spec.MaxPermissions?.ToDictionary(StringComparer.Ordinal).AsReadOnly(),
+            AllowOrganizationPermissions = spec.AllowOrganizationPermissions ?? false,
         };
         lock (_loadedLock)
         {
@@ -142,6 +144,10 @@ public sealed partial class GitHubAppReconciler(
 
         return (runtime, string.Empty, string.Empty);
     }
+
+    /// <summary>The ceiling in a stable form, so a changed ceiling rebuilds the runtime the exchange checks at mint time.</summary>
+    private static string CeilingText(Dictionary<string, string>? ceiling) =>
+        ceiling is null ? "-" : string.Join(",", ceiling.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 
     private void Forget(string name)
     {

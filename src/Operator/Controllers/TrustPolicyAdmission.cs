@@ -6,8 +6,6 @@ namespace GithubSts.Operator.Controllers;
 /// <summary>Whether an accepted TrustPolicy may use its GitHubApp: namespace allowed, permissions under the ceiling.</summary>
 public static class TrustPolicyAdmission
 {
-    private static readonly string[] LevelOrder = ["read", "write", "admin"];
-
     /// <summary>Null when admitted, else (reason, message).</summary>
     public static (string Reason, string Message)? Check(
         CompiledTrustPolicy policy, string policyNamespace, GitHubApp app, IReadOnlyDictionary<string, string>? namespaceLabels, string operatorNamespace)
@@ -17,18 +15,25 @@ public static class TrustPolicyAdmission
             return (ConditionReasons.NamespaceNotAllowed, $"GitHubApp {app.Metadata.Name} does not allow TrustPolicies in namespace {policyNamespace}");
         }
 
-        if (app.Spec.MaxPermissions is { } ceiling)
+        return CheckGrant(policy, $"GitHubApp {app.Metadata.Name}", app.Spec.MaxPermissions, app.Spec.AllowOrganizationPermissions ?? false);
+    }
+
+    /// <summary>The App's ceiling and its organization-permission opt-in (shared with the exchange's own checks).</summary>
+    public static (string Reason, string Message)? CheckGrant(
+        CompiledTrustPolicy policy, string appDescription, IReadOnlyDictionary<string, string>? maxPermissions, bool allowOrganizationPermissions)
+    {
+        if (AppGrantRules.Check(policy, appDescription, maxPermissions, allowOrganizationPermissions) is not [var first, ..])
         {
-            foreach (var (permission, level) in policy.Permissions)
-            {
-                if (!ceiling.TryGetValue(permission, out var max) || Rank(level) > Rank(max))
-                {
-                    return (ConditionReasons.PermissionsExceedApp, $"permission {permission}: {level} exceeds what GitHubApp {app.Metadata.Name} allows");
-                }
-            }
+            return null;
         }
 
-        return null;
+        var reason = first.Code switch
+        {
+            PolicyErrorCode.OrganizationPermissionsNotAllowed => ConditionReasons.OrganizationPermissionsNotAllowed,
+            PolicyErrorCode.PermissionOutsideScope => ConditionReasons.PermissionOutsideScope,
+            _ => ConditionReasons.PermissionsExceedApp,
+        };
+        return (reason, $"{first.Field}: {first.Message}");
     }
 
     public static bool NamespaceAllowed(AllowedNamespaces? allowed, string ns, IReadOnlyDictionary<string, string>? labels, string operatorNamespace)
@@ -77,6 +82,4 @@ public static class TrustPolicyAdmission
 
         return true;
     }
-
-    private static int Rank(string level) => Array.IndexOf(LevelOrder, level);
 }

@@ -61,14 +61,15 @@ public static class TrustPolicyCompilation
             Permissions = spec.Permissions,
             Repositories = spec.Repositories,
             MaxTokenLifetimeSeconds = spec.MaxTokenLifetimeSeconds,
+            AllowAnyRepositorySubject = spec.AllowAnyRepositorySubject,
         };
 
         var kind = target.IsOrganization ? PolicyScopeKind.Organization : PolicyScopeKind.Repository;
-        var result = TrustPolicyCompiler.Compile(definition, kind);
+        var result = TrustPolicyCompiler.Compile(definition, kind, target);
         if (!result.Succeeded)
         {
             var first = result.Errors[0];
-            return Rejected(ReasonFor(first.Code), string.Join("; ", result.Errors.Select(e => $"{ToCamelCase(e.Field)}: {e.Message}")));
+            return Rejected(ReasonFor(first.Code), string.Join("; ", result.Errors.Select(e => $"{ToCamelCase(e.Field)}: {ToResourceWording(e.Message)}")));
         }
 
         var created = resource.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue;
@@ -83,6 +84,9 @@ public static class TrustPolicyCompilation
     {
         PolicyErrorCode.InvalidPattern or PolicyErrorCode.OverlyBroadPattern => ConditionReasons.InvalidPattern,
         PolicyErrorCode.UnknownPermission or PolicyErrorCode.InvalidPermissionLevel => ConditionReasons.UnknownPermission,
+        PolicyErrorCode.PermissionOutsideScope => ConditionReasons.PermissionOutsideScope,
+        PolicyErrorCode.MissingRepositories => ConditionReasons.MissingRepositories,
+        PolicyErrorCode.UnpinnedRepositorySubject => ConditionReasons.UnpinnedRepositorySubject,
         _ => ConditionReasons.InvalidPolicy,
     };
 
@@ -93,6 +97,10 @@ public static class TrustPolicyCompilation
         _ when field.StartsWith("max_token_lifetime", StringComparison.Ordinal) => "maxTokenLifetimeSeconds",
         _ => SnakeToCamel(field),
     };
+
+    private static string ToResourceWording(string message) => message
+        .Replace("allow_any_repository_subject", "allowAnyRepositorySubject", StringComparison.Ordinal)
+        .Replace("claim_pattern", "claimPatterns", StringComparison.Ordinal);
 
     private static string SnakeToCamel(string field)
     {

@@ -65,9 +65,14 @@ public sealed class TrustPolicyReconciler(
         if (registry.IsConfigured(appName))
         {
             // Apps from the configuration file have no resource to delegate from: only the operator's namespace may use them.
-            return string.Equals(ns, context.Namespace, StringComparison.Ordinal)
-                ? null
-                : (ConditionReasons.NamespaceNotAllowed, $"app {appName} comes from the service configuration; only TrustPolicies in {context.Namespace} may use it");
+            if (!string.Equals(ns, context.Namespace, StringComparison.Ordinal))
+            {
+                return (ConditionReasons.NamespaceNotAllowed, $"app {appName} comes from the service configuration; only TrustPolicies in {context.Namespace} may use it");
+            }
+
+            return registry.Select(appName).App is { } configured
+                ? TrustPolicyAdmission.CheckGrant(indexed.Compiled, $"app {appName}", configured.MaxPermissions, configured.AllowOrganizationPermissions)
+                : null;
         }
 
         if (!apps.TryGet(null, appName, out var app))

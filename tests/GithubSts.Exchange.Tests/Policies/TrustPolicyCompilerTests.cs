@@ -165,11 +165,14 @@ public class TrustPolicyCompilerTests
     [InlineData("organization_custom_properties", "admin")]
     [InlineData("organization_events", "read")]
     [InlineData("organization_plan", "read")]
-    [InlineData("profile", "write")]
     [InlineData("metadata", "read")]
     public void Levels_github_accepts_compile(string name, string level)
     {
-        var policy = PolicyTestKit.Compile($"issuer: i\nsubject: s\npermissions:\n  {name}: {level}\n");
+        // Organization permissions compile only in organization policies (see PermissionScopeTests).
+        GitHubPermissionCatalog.TryGetScope(name, out var scope);
+        var policy = scope == PermissionScope.Organization
+            ? PolicyTestKit.Compile($"issuer: i\nsubject: s\nrepositories: [app]\npermissions:\n  {name}: {level}\n", PolicyScopeKind.Organization)
+            : PolicyTestKit.Compile($"issuer: i\nsubject: s\npermissions:\n  {name}: {level}\n");
 
         Assert.Equal(level, policy.Permissions[name]);
     }
@@ -195,9 +198,12 @@ public class TrustPolicyCompilerTests
     }
 
     [Fact]
-    public void Organization_policy_without_repositories_covers_every_repository()
+    public void Organization_policy_without_repositories_is_refused()
     {
-        Assert.Null(PolicyTestKit.Compile(PolicyTestKit.Yaml(), PolicyScopeKind.Organization).Repositories);
+        var error = Assert.Single(PolicyTestKit.CompileErrors(PolicyTestKit.Yaml(), PolicyScopeKind.Organization));
+
+        Assert.Equal(PolicyErrorCode.MissingRepositories, error.Code);
+        Assert.Equal("repositories", error.Field);
     }
 
     [Theory]

@@ -17,4 +17,7 @@ public enum GitHubEndpointKind
 
     /// <summary>DELETE /installation/token.</summary>
     Revoke,
+
+    /// <summary>GET /installation/repositories.</summary>
+    InstallationRepositories,
 }

@@ -40,6 +40,7 @@ public sealed partial class GitHubSimulator
         app.MapPost("/app/installations/{id}/access_tokens", Endpoint(GitHubEndpointKind.Mint, ServeMintAsync));
         app.MapGet("/repos/{owner}/{repo}/contents/{**path}", Endpoint(GitHubEndpointKind.Contents, ServeContentsAsync));
         app.MapDelete("/installation/token", Endpoint(GitHubEndpointKind.Revoke, ServeRevokeAsync));
+        app.MapGet("/installation/repositories", Endpoint(GitHubEndpointKind.InstallationRepositories, ServeInstallationRepositoriesAsync));
         app.MapFallback(context =>
         {
             RecordRequest(context, kind: null);

@@ -46,6 +46,26 @@ public sealed partial class GitHubSimulator
         }
     }
 
+    /// <summary>The repositories the token covers, paged like GitHub (<c>per_page</c> at most 100, <c>page</c> from 1).</summary>
+    private async Task ServeInstallationRepositoriesAsync(HttpContext context)
+    {
+        if (await AuthenticateInstallationTokenAsync(context) is not { } token)
+        {
+            return;
+        }
+
+        var perPage = int.TryParse(context.Request.Query["per_page"], out var p) ? Math.Clamp(p, 1, 100) : 30;
+        var page = int.TryParse(context.Request.Query["page"], out var n) ? Math.Max(n, 1) : 1;
+        var covered = token.Installation.Repositories.Where(token.Covers).ToList();
+        var items = new JsonArray();
+        foreach (var name in covered.Skip((page - 1) * perPage).Take(perPage))
+        {
+            items.Add(new JsonObject { ["name"] = name, ["full_name"] = $"{token.Installation.AccountLogin}/{name}" });
+        }
+
+        await WriteJsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["total_count"] = covered.Count, ["repositories"] = items });
+    }
+
     private async Task ServeRevokeAsync(HttpContext context)
     {
         if (await AuthenticateInstallationTokenAsync(context) is not { } token)

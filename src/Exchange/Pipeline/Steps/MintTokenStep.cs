@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Policies;
 
@@ -5,7 +6,8 @@ namespace GithubSts.Exchange.Pipeline.Steps;
 
 /// <summary>
 /// Mints the installation token with exactly the policy's permissions and repositories. Both lists are always sent,
-/// except for an organization policy without <c>repositories</c> (a deliberate org-wide grant).
+/// except for an organization policy whose <c>repositories</c> say <c>*</c> and name the org policy repository too
+/// (a deliberate grant of every repository).
 /// </summary>
 public sealed class MintTokenStep(GitHubApiClient github) : IExchangeStep
 {
@@ -16,10 +18,17 @@ public sealed class MintTokenStep(GitHubApiClient github) : IExchangeStep
         var app = context.App.Credentials;
         var target = context.Target;
         var policy = context.Policy.Policy;
-        var repositories = RepositoriesFor(target.Repository, policy);
+
+        // Defence in depth: sources check this when they load a policy, but the App may have been narrowed since.
+        if (AppGrantRules.Check(policy, context.App) is [var first, ..])
+        {
+            throw ExchangeException.AccessDenied(ReasonCodes.PolicyExceedsApp, $"policy {context.Policy.Origin} exceeds app {context.App.Name}: {first}");
+        }
+
         try
         {
             context.InstallationId = await github.GetInstallationIdAsync(app, target.Owner, target.Repository, cancellationToken);
+            var repositories = await RepositoriesAsync(context, policy, cancellationToken);
             var token = await github.CreateInstallationTokenAsync(app, context.InstallationId, policy.Permissions, repositories, cancellationToken);
             context.Result = new ExchangeResult(
                 token.Token,
@@ -37,13 +46,47 @@ public sealed class MintTokenStep(GitHubApiClient github) : IExchangeStep
         }
     }
 
-    internal static IReadOnlyList<string>? RepositoriesFor(string? requestedRepository, CompiledTrustPolicy policy) =>
-        (requestedRepository, policy.Kind) switch
+    private async ValueTask<IReadOnlyList<string>?> RepositoriesAsync(ExchangeContext context, CompiledTrustPolicy policy, CancellationToken ct)
+    {
+        var plan = RepositoriesFor(context.Target.Repository, policy, context.App.OrgPolicyRepository);
+        if (!plan.EveryExceptOrgPolicyRepository)
         {
-            (null, _) => policy.Repositories,
-            (_, PolicyScopeKind.Repository) => [requestedRepository],
+            return plan.Repositories;
+        }
 
-            // The org policy repository itself: octo-sts seeds the grant with that repository unless the policy lists others.
-            _ => policy.Repositories ?? [requestedRepository],
-        };
+        var all = await github.ListInstallationRepositoriesAsync(context.App.Credentials, context.InstallationId, MintRequest.MaxRepositories + 1, ct);
+        var names = all.Where(name => !string.Equals(name, context.App.OrgPolicyRepository, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (names.Length is 0 or > MintRequest.MaxRepositories)
+        {
+            throw ExchangeException.AccessDenied(
+                ReasonCodes.RepositoriesUnresolved,
+                $"policy {context.Policy.Origin} lists '*': the installation has {names.Length} repositories besides {context.App.OrgPolicyRepository}, "
+                + $"and a token can name 1 to {MintRequest.MaxRepositories}");
+        }
+
+        return names;
+    }
+
+    /// <summary>What the mint's <c>repositories</c> must be; <c>*</c> without the org policy repository needs the installation's list.</summary>
+    internal static RepositoryPlan RepositoriesFor(string? requestedRepository, CompiledTrustPolicy policy, string orgPolicyRepository)
+    {
+        if (policy.Kind == PolicyScopeKind.Repository)
+        {
+            // A repository policy serves its own repository only; it never reaches an organization-wide request.
+            return new RepositoryPlan([requestedRepository ?? throw new InvalidOperationException("a repository policy served an organization scope")], false);
+        }
+
+        // Organization policies (scope org, or the org policy repository itself) grant what they list, never more.
+        var listed = policy.Repositories ?? [];
+        if (!policy.CoversEveryRepository)
+        {
+            return new RepositoryPlan(listed, false);
+        }
+
+        return listed.Contains(orgPolicyRepository, StringComparer.OrdinalIgnoreCase)
+            ? new RepositoryPlan(null, false)
+            : new RepositoryPlan(null, true);
+    }
+
+    internal readonly record struct RepositoryPlan(IReadOnlyList<string>? Repositories, bool EveryExceptOrgPolicyRepository);
 }

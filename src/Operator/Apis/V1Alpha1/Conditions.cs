@@ -34,12 +34,16 @@ public static class ConditionReasons
     public const string UnknownPermission = "UnknownPermission";
     public const string InvalidPolicy = "InvalidPolicy";
     public const string IssuerUnknown = "ClusterIssuerUnknown";
+    public const string PermissionOutsideScope = "PermissionOutsideScope";
+    public const string MissingRepositories = "MissingRepositories";
+    public const string UnpinnedRepositorySubject = "UnpinnedRepositorySubject";
 
     // TrustPolicy: Ready
     public const string AppNotFound = "AppNotFound";
     public const string AppNotReady = "AppNotReady";
     public const string NamespaceNotAllowed = "NamespaceNotAllowed";
     public const string PermissionsExceedApp = "PermissionsExceedApp";
+    public const string OrganizationPermissionsNotAllowed = "OrganizationPermissionsNotAllowed";
     public const string Conflict = "Conflict";
     public const string NotAccepted = "NotAccepted";
     public const string Indexed = "Indexed";

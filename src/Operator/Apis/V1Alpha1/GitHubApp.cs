@@ -22,6 +22,9 @@ public sealed class GitHubAppSpec
 
     public Dictionary<string, string>? MaxPermissions { get; set; }
 
+    /// <summary>Organization-scoped TrustPolicies and org policy files may grant organization permissions (default false).</summary>
+    public bool? AllowOrganizationPermissions { get; set; }
+
     public RepositoryPolicies? RepositoryPolicies { get; set; }
 }
 

@@ -39,6 +39,8 @@ public sealed class TrustPolicySpec
     public List<string>? Repositories { get; set; }
 
     public long? MaxTokenLifetimeSeconds { get; set; }
+
+    public bool? AllowAnyRepositorySubject { get; set; }
 }
 
 public sealed class TrustPolicyStatus
