@@ -1,20 +1,39 @@
 using GithubSts.Exchange.Policies;
+using GithubSts.Exchange.Requests;
 using GithubSts.Operator.Apis.V1Alpha1;
+using GithubSts.Operator.Tenancy;
 
 namespace GithubSts.Operator.Controllers;
 
-/// <summary>Whether an accepted TrustPolicy may use its GitHubApp: namespace allowed, permissions under the ceiling.</summary>
+/// <summary>
+/// Whether an accepted TrustPolicy may use its GitHubApp: the App grants the policy's namespace its scope
+/// (<see cref="TenantGrants"/>) and the permissions fit under the App's ceiling. Messages speak only of the policy's
+/// own namespace and the App: never of another tenant.
+/// </summary>
 public static class TrustPolicyAdmission
 {
     private static readonly string[] LevelOrder = ["read", "write", "admin"];
 
-    /// <summary>Null when admitted, else (reason, message).</summary>
-    public static (string Reason, string Message)? Check(
-        CompiledTrustPolicy policy, string policyNamespace, GitHubApp app, IReadOnlyDictionary<string, string>? namespaceLabels, string operatorNamespace)
+    public sealed record Refusal(string Reason, string Message);
+
+    /// <summary>Admitted (with what the grant allows) or refused.</summary>
+    public sealed record Outcome(GrantDecision Grant, Refusal? Refused)
     {
-        if (!NamespaceAllowed(app.Spec.AllowedNamespaces, policyNamespace, namespaceLabels, operatorNamespace))
+        public bool Admitted => Refused is null;
+    }
+
+    /// <param name="namespaceLabels">The namespace's labels, empty when it has none; null only when the namespace is not known.</param>
+    public static Outcome Check(
+        CompiledTrustPolicy policy, string policyNamespace, ExchangeTarget scope, GitHubApp app,
+        IReadOnlyDictionary<string, string>? namespaceLabels, string operatorNamespace)
+    {
+        var grant = TenantGrants.Evaluate(app.Spec.Tenants, policyNamespace, namespaceLabels, scope, operatorNamespace);
+        if (!grant.Granted)
         {
-            return (ConditionReasons.NamespaceNotAllowed, $"GitHubApp {app.Metadata.Name} does not allow TrustPolicies in namespace {policyNamespace}");
+            var hint = app.Spec.AllowedNamespaces is not null && app.Spec.Tenants is null
+                ? " (allowedNamespaces no longer grants anything: list the namespace under tenants with the repositories it may use)"
+                : string.Empty;
+            return Refuse(ConditionReasons.NotGranted, $"GitHubApp {app.Metadata.Name} grants this namespace no TrustPolicies for scope {scope}{hint}");
         }
 
         if (app.Spec.MaxPermissions is { } ceiling)
@@ -23,60 +42,15 @@ public static class TrustPolicyAdmission
             {
                 if (!ceiling.TryGetValue(permission, out var max) || Rank(level) > Rank(max))
                 {
-                    return (ConditionReasons.PermissionsExceedApp, $"permission {permission}: {level} exceeds what GitHubApp {app.Metadata.Name} allows");
+                    return Refuse(ConditionReasons.PermissionsExceedApp, $"permission {permission}: {level} exceeds what GitHubApp {app.Metadata.Name} allows");
                 }
             }
         }
 
-        return null;
+        return new Outcome(grant, null);
     }
 
-    public static bool NamespaceAllowed(AllowedNamespaces? allowed, string ns, IReadOnlyDictionary<string, string>? labels, string operatorNamespace)
-    {
-        if (allowed is null)
-        {
-            return string.Equals(ns, operatorNamespace, StringComparison.Ordinal);
-        }
-
-        if (allowed.Names?.Contains(ns, StringComparer.Ordinal) == true)
-        {
-            return true;
-        }
-
-        return allowed.Selector is { } selector && labels is not null && Matches(selector, labels);
-    }
-
-    /// <summary>Kubernetes label-selector semantics (all requirements must hold; an empty selector matches everything).</summary>
-    public static bool Matches(LabelSelector selector, IReadOnlyDictionary<string, string> labels)
-    {
-        foreach (var (key, value) in selector.MatchLabels ?? [])
-        {
-            if (!labels.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        foreach (var requirement in selector.MatchExpressions ?? [])
-        {
-            var has = labels.TryGetValue(requirement.Key, out var actual);
-            var values = requirement.Values ?? [];
-            var holds = requirement.Operator switch
-            {
-                "In" => has && values.Contains(actual!, StringComparer.Ordinal),
-                "NotIn" => !has || !values.Contains(actual!, StringComparer.Ordinal),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false,
-            };
-            if (!holds)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static Outcome Refuse(string reason, string message) => new(GrantDecision.Refused, new Refusal(reason, message));
 
     private static int Rank(string level) => Array.IndexOf(LevelOrder, level);
 }
