@@ -29,6 +29,12 @@ public sealed class ConditionSet(IEnumerable<Condition>? existing, long? generat
         return this;
     }
 
+    public ConditionSet Remove(string type)
+    {
+        _conditions.RemoveAll(c => string.Equals(c.Type, type, StringComparison.Ordinal));
+        return this;
+    }
+
     /// <summary>Whether two lists say the same thing (so an unchanged status is never written).</summary>
     public static bool Same(IReadOnlyList<Condition>? a, IReadOnlyList<Condition>? b)
     {

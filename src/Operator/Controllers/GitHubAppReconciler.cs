@@ -6,6 +6,7 @@ using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Operator.Runtime;
+using GithubSts.Operator.Tenancy;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Operator.Controllers;
@@ -86,6 +87,12 @@ public sealed partial class GitHubAppReconciler(
             return (null, ConditionReasons.InvalidSpec, "apiUrl must be an https URL");
         }
 
+        if (TenantGrants.Problem(spec.Tenants) is { } tenantsProblem)
+        {
+            // A grant that cannot be read is not half-applied: the App serves nothing until it is fixed.
+            return (null, ConditionReasons.InvalidSpec, tenantsProblem);
+        }
+
         var policies = spec.RepositoryPolicies;
         if (!PolicyPathTemplate.TryCreate(policies?.Path ?? PolicyPathTemplate.PyGithubStsLayout, out var path, out var problem))
         {
@@ -162,8 +169,11 @@ public sealed partial class GitHubAppReconciler(
     {
         var ready = readyStatus ?? (reason == ConditionReasons.Verified ? ConditionStatus.True : ConditionStatus.False);
         var generation = app.Metadata.Generation;
-        var conditions = new ConditionSet(app.Status?.Conditions, generation, time.GetUtcNow())
-            .Set(ConditionTypes.Ready, ready, reason, message).Conditions;
+        var set = new ConditionSet(app.Status?.Conditions, generation, time.GetUtcNow()).Set(ConditionTypes.Ready, ready, reason, message);
+        var conditions = (app.Spec.AllowedNamespaces is null
+            ? set.Remove(ConditionTypes.Deprecated)
+            : set.Set(ConditionTypes.Deprecated, ConditionStatus.True, ConditionReasons.AllowedNamespacesIgnored,
+                "allowedNamespaces grants nothing (it used to grant every repository); list namespaces and their repositories under tenants")).Conditions;
         slug ??= app.Status?.AppSlug;
         if (app.Status is { } current && current.ObservedGeneration == generation
             && string.Equals(current.AppSlug, slug, StringComparison.Ordinal) && ConditionSet.Same(current.Conditions, conditions))

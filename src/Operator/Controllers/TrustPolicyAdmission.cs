@@ -1,25 +1,46 @@
 using GithubSts.Exchange.Policies;
+using GithubSts.Exchange.Requests;
 using GithubSts.Operator.Apis.V1Alpha1;
+using GithubSts.Operator.Tenancy;
 
 namespace GithubSts.Operator.Controllers;
 
-/// <summary>Whether an accepted TrustPolicy may use its GitHubApp: namespace allowed, permissions under the ceiling.</summary>
+/// <summary>
+/// Whether an accepted TrustPolicy may use its GitHubApp: the App grants the policy's namespace its scope
+/// (<see cref="TenantGrants"/>) and the permissions fit under the App's ceiling. Messages speak only of the policy's
+/// own namespace and the App: never of another tenant.
+/// </summary>
 public static class TrustPolicyAdmission
 {
-    /// <summary>Null when admitted, else (reason, message).</summary>
-    public static (string Reason, string Message)? Check(
-        CompiledTrustPolicy policy, string policyNamespace, GitHubApp app, IReadOnlyDictionary<string, string>? namespaceLabels, string operatorNamespace)
+    public sealed record Refusal(string Reason, string Message);
+
+    /// <summary>Admitted (with what the grant allows) or refused.</summary>
+    public sealed record Outcome(GrantDecision Grant, Refusal? Refused)
     {
-        if (!NamespaceAllowed(app.Spec.AllowedNamespaces, policyNamespace, namespaceLabels, operatorNamespace))
+        public bool Admitted => Refused is null;
+    }
+
+    /// <param name="namespaceLabels">The namespace's labels, empty when it has none; null only when the namespace is not known.</param>
+    public static Outcome Check(
+        CompiledTrustPolicy policy, string policyNamespace, ExchangeTarget scope, GitHubApp app,
+        IReadOnlyDictionary<string, string>? namespaceLabels, string operatorNamespace)
+    {
+        var grant = TenantGrants.Evaluate(app.Spec.Tenants, policyNamespace, namespaceLabels, scope, operatorNamespace);
+        if (!grant.Granted)
         {
-            return (ConditionReasons.NamespaceNotAllowed, $"GitHubApp {app.Metadata.Name} does not allow TrustPolicies in namespace {policyNamespace}");
+            var hint = app.Spec.AllowedNamespaces is not null && app.Spec.Tenants is null
+                ? " (allowedNamespaces no longer grants anything: list the namespace under tenants with the repositories it may use)"
+                : string.Empty;
+            return Refuse(ConditionReasons.NotGranted, $"GitHubApp {app.Metadata.Name} grants this namespace no TrustPolicies for scope {scope}{hint}");
         }
 
-        return CheckGrant(policy, $"GitHubApp {app.Metadata.Name}", app.Spec.MaxPermissions, app.Spec.AllowOrganizationPermissions ?? false);
+        return CheckGrant(policy, $"GitHubApp {app.Metadata.Name}", app.Spec.MaxPermissions, app.Spec.AllowOrganizationPermissions ?? false) is { } refused
+            ? new Outcome(GrantDecision.Refused, refused)
+            : new Outcome(grant, null);
     }
 
     /// <summary>The App's ceiling and its organization-permission opt-in (shared with the exchange's own checks).</summary>
-    public static (string Reason, string Message)? CheckGrant(
+    public static Refusal? CheckGrant(
         CompiledTrustPolicy policy, string appDescription, IReadOnlyDictionary<string, string>? maxPermissions, bool allowOrganizationPermissions)
     {
         if (AppGrantRules.Check(policy, appDescription, maxPermissions, allowOrganizationPermissions) is not [var first, ..])
@@ -33,53 +54,8 @@ public static class TrustPolicyAdmission
             PolicyErrorCode.PermissionOutsideScope => ConditionReasons.PermissionOutsideScope,
             _ => ConditionReasons.PermissionsExceedApp,
         };
-        return (reason, $"{first.Field}: {first.Message}");
+        return new Refusal(reason, $"{first.Field}: {first.Message}");
     }
 
-    public static bool NamespaceAllowed(AllowedNamespaces? allowed, string ns, IReadOnlyDictionary<string, string>? labels, string operatorNamespace)
-    {
-        if (allowed is null)
-        {
-            return string.Equals(ns, operatorNamespace, StringComparison.Ordinal);
-        }
-
-        if (allowed.Names?.Contains(ns, StringComparer.Ordinal) == true)
-        {
-            return true;
-        }
-
-        return allowed.Selector is { } selector && labels is not null && Matches(selector, labels);
-    }
-
-    /// <summary>Kubernetes label-selector semantics (all requirements must hold; an empty selector matches everything).</summary>
-    public static bool Matches(LabelSelector selector, IReadOnlyDictionary<string, string> labels)
-    {
-        foreach (var (key, value) in selector.MatchLabels ?? [])
-        {
-            if (!labels.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        foreach (var requirement in selector.MatchExpressions ?? [])
-        {
-            var has = labels.TryGetValue(requirement.Key, out var actual);
-            var values = requirement.Values ?? [];
-            var holds = requirement.Operator switch
-            {
-                "In" => has && values.Contains(actual!, StringComparer.Ordinal),
-                "NotIn" => !has || !values.Contains(actual!, StringComparer.Ordinal),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false,
-            };
-            if (!holds)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static Outcome Refuse(string reason, string message) => new(GrantDecision.Refused, new Refusal(reason, message));
 }

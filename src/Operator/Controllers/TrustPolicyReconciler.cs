@@ -6,8 +6,9 @@ using GithubSts.Operator.Runtime;
 namespace GithubSts.Operator.Controllers;
 
 /// <summary>
-/// TrustPolicy → an entry in the policy index, when it compiles (<c>Accepted</c>), its App exists, is ready and admits
-/// it (<c>Ready</c>), and no older policy claims the same (app, scope, identity). Anything else removes it from the index.
+/// TrustPolicy → an entry in the policy index, when it compiles (<c>Accepted</c>), its App exists, is ready and grants
+/// its namespace its scope (<c>Ready</c>), no older policy of its namespace claims the same (app, scope, identity) and no
+/// policy of another namespace claims it at all. Anything else removes it from the index or keeps it from serving.
 /// </summary>
 public sealed class TrustPolicyReconciler(
     Informer<TrustPolicy> policies,
@@ -20,6 +21,7 @@ public sealed class TrustPolicyReconciler(
     TimeProvider time) : IReconciler<ObjectKey>
 {
     private static readonly TimeSpan WaitForIssuer = TimeSpan.FromSeconds(30);
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
     {
@@ -37,8 +39,7 @@ public sealed class TrustPolicyReconciler(
             return compiled.Reason == ConditionReasons.IssuerUnknown ? ReconcileResult.After(WaitForIssuer) : ReconcileResult.Done;
         }
 
-        var indexed = compiled.Policy!;
-        var refusal = Admit(policy, indexed);
+        var refusal = Admit(policy, compiled.Policy!, out var indexed);
         if (refusal is { } refused)
         {
             index.Remove(key.Namespace!, key.Name);
@@ -47,46 +48,63 @@ public sealed class TrustPolicyReconciler(
         }
 
         index.Upsert(indexed);
-        var winner = index.Winner(indexed.Key);
-        if (winner is not null && (winner.Namespace != indexed.Namespace || winner.Name != indexed.Name))
+        var (reason, message) = index.StandingOf(indexed.Key, indexed.Namespace, indexed.Name) switch
         {
-            await ReportAsync(policy, compiled, ConditionReasons.Conflict, $"TrustPolicy {winner.Namespace}/{winner.Name} already serves app {indexed.Key.App}, scope {indexed.Key.Scope}, identity {indexed.Key.Identity}", ct);
-            return ReconcileResult.Done;
-        }
-
-        await ReportAsync(policy, compiled, ConditionReasons.Indexed, "the policy serves exchanges", ct);
+            // Never name the other namespace or its object: a status and its Events are read by this tenant.
+            KeyStanding.ContestedAcrossNamespaces => (ConditionReasons.Conflict,
+                $"a TrustPolicy in another namespace also claims app {indexed.Key.App}, scope {indexed.Key.Scope}, identity {indexed.Key.Identity}; "
+                + "none serves while more than one namespace claims it"),
+            KeyStanding.OlderInSameNamespace => (ConditionReasons.Conflict,
+                $"TrustPolicy {index.Winner(indexed.Key)?.Name} in this namespace is older and serves app {indexed.Key.App}, scope {indexed.Key.Scope}, identity {indexed.Key.Identity}"),
+            _ => (ConditionReasons.Indexed, indexed.OverridesRepositoryPolicies
+                ? "the policy serves exchanges, ahead of any repository policy file for the same key"
+                : "the policy serves exchanges unless the repository owner's own policy file defines the same key"),
+        };
+        await ReportAsync(policy, compiled, reason, message, ct);
         return ReconcileResult.Done;
     }
 
-    private (string Reason, string Message)? Admit(TrustPolicy policy, IndexedPolicy indexed)
+    private TrustPolicyAdmission.Refusal? Admit(TrustPolicy policy, IndexedPolicy compiled, out IndexedPolicy admitted)
     {
+        admitted = compiled;
         var appName = policy.Spec.App;
-        var ns = indexed.Namespace;
+        var ns = compiled.Namespace;
         if (registry.IsConfigured(appName))
         {
             // Apps from the configuration file have no resource to delegate from: only the operator's namespace may use them.
             if (!string.Equals(ns, context.Namespace, StringComparison.Ordinal))
             {
-                return (ConditionReasons.NamespaceNotAllowed, $"app {appName} comes from the service configuration; only TrustPolicies in {context.Namespace} may use it");
+                return new(ConditionReasons.NamespaceNotAllowed, $"app {appName} comes from the service configuration; only TrustPolicies in {context.Namespace} may use it");
             }
 
             return registry.Select(appName).App is { } configured
-                ? TrustPolicyAdmission.CheckGrant(indexed.Compiled, $"app {appName}", configured.MaxPermissions, configured.AllowOrganizationPermissions)
+                ? TrustPolicyAdmission.CheckGrant(compiled.Compiled, $"app {appName}", configured.MaxPermissions, configured.AllowOrganizationPermissions)
                 : null;
         }
 
         if (!apps.TryGet(null, appName, out var app))
         {
-            return (ConditionReasons.AppNotFound, $"GitHubApp {appName} does not exist");
+            return new(ConditionReasons.AppNotFound, $"GitHubApp {appName} does not exist");
         }
 
         if (!registry.TryGetCluster(appName, out _))
         {
-            return (ConditionReasons.AppNotReady, $"GitHubApp {appName} is not ready");
+            return new(ConditionReasons.AppNotReady, $"GitHubApp {appName} is not ready");
         }
 
-        var labels = namespaces.TryGet(null, ns, out var nsObject) ? nsObject.Metadata.Labels?.AsReadOnly() : null;
-        return TrustPolicyAdmission.Check(indexed.Compiled, ns, app, labels, context.Namespace);
+        if (!Exchange.Requests.ExchangeTarget.TryParse(compiled.Key.Scope, out var scope))
+        {
+            return new(ConditionReasons.InvalidPolicy, "scope must be 'org' or 'org/repo'");
+        }
+
+        // A namespace without labels has an empty label set (it matches an empty selector and DoesNotExist); only a
+        // namespace this replica has not seen yet is unknown, and then no selector matches it.
+        IReadOnlyDictionary<string, string>? labels = namespaces.TryGet(null, ns, out var nsObject)
+            ? nsObject.Metadata.Labels?.AsReadOnly() ?? NoLabels
+            : null;
+        var outcome = TrustPolicyAdmission.Check(compiled.Compiled, ns, scope, app, labels, context.Namespace);
+        admitted = compiled with { OverridesRepositoryPolicies = outcome.Grant.OverridesRepositoryPolicies };
+        return outcome.Refused;
     }
 
     private Task ReportAsync(TrustPolicy policy, TrustPolicyCompilation.Outcome compiled, string readyReason, string readyMessage, CancellationToken ct)

@@ -11,6 +11,12 @@ public sealed record IndexedPolicy(
     CompiledTrustPolicy Compiled, string Namespace, string Name, DateTimeOffset Created, PolicyIndexKey Key, long Generation = 0)
     : ResolvedPolicy(Compiled, $"trustpolicy:{Namespace}/{Name}")
 {
+    /// <summary>Set at admission from the namespace's grant (<c>overrideRepositoryPolicies</c>); false by default.</summary>
+    public bool OverridesRepositoryPolicies { get; init; }
+
+    /// <summary>The repository owner's own policy file for the key wins unless the grant says this namespace overrides it.</summary>
+    public override bool YieldsToLaterSources => !OverridesRepositoryPolicies;
+
     /// <summary>When two policies claim one key the oldest wins; ties break by namespace then name, so every replica agrees.</summary>
     internal static int CompareAge(IndexedPolicy a, IndexedPolicy b)
     {

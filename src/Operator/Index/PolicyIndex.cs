@@ -4,7 +4,10 @@ using GithubSts.Exchange.PolicySources;
 namespace GithubSts.Operator.Index;
 
 /// <summary>
-/// Reconciled TrustPolicies, consulted before repository-hosted files. Readers take the current immutable snapshot
+/// Reconciled TrustPolicies, consulted before repository-hosted files (which still win over a policy that yields, see
+/// <see cref="IndexedPolicy.YieldsToLaterSources"/>). Within one namespace the oldest policy for a key serves; when
+/// policies of two or more namespaces claim one key none of them serves, so no tenant can displace another by
+/// being first. Readers take the current immutable snapshot
 /// without locking; writers build the next snapshot under a lock and swap it in atomically (YARP's config snapshot).
 /// Removing a policy takes effect for the very next lookup.
 /// </summary>
@@ -31,9 +34,29 @@ public sealed class PolicyIndex : IPolicySource
         return ValueTask.FromResult<ResolvedPolicy?>(Winner(key));
     }
 
-    /// <summary>The policy that serves <paramref name="key"/>: the oldest of those claiming it.</summary>
+    /// <summary>
+    /// The policy that serves <paramref name="key"/>: the oldest of those claiming it, when they are all of one
+    /// namespace; none when several namespaces claim the key.
+    /// </summary>
     public IndexedPolicy? Winner(PolicyIndexKey key) =>
-        _snapshot.Candidates.TryGetValue(key, out var candidates) ? candidates[0] : null;
+        _snapshot.Candidates.TryGetValue(key, out var candidates) && !Contested(candidates) ? candidates[0] : null;
+
+    /// <summary>Where the policy <paramref name="ns"/>/<paramref name="name"/> stands at its key.</summary>
+    public KeyStanding StandingOf(PolicyIndexKey key, string ns, string name)
+    {
+        if (!_snapshot.Candidates.TryGetValue(key, out var candidates)
+            || candidates.FindIndex(p => p.Namespace == ns && p.Name == name) < 0)
+        {
+            return KeyStanding.Absent;
+        }
+
+        if (Contested(candidates))
+        {
+            return KeyStanding.ContestedAcrossNamespaces;
+        }
+
+        return candidates[0].Name == name ? KeyStanding.Serves : KeyStanding.OlderInSameNamespace;
+    }
 
     /// <summary>
     /// Adds or replaces the entry of one TrustPolicy (which may have moved to another key). Re-adding the same
@@ -48,7 +71,8 @@ public sealed class PolicyIndex : IPolicySource
             var owner = (policy.Namespace, policy.Name);
             previousKey = snapshot.Owners.TryGetValue(owner, out var previous) ? previous : null;
             if (previousKey == policy.Key && Candidates(policy.Key).FirstOrDefault(p => (p.Namespace, p.Name) == owner) is { } same
-                && same.Generation == policy.Generation && same.Created == policy.Created)
+                && same.Generation == policy.Generation && same.Created == policy.Created
+                && same.OverridesRepositoryPolicies == policy.OverridesRepositoryPolicies)
             {
                 return;
             }
@@ -90,6 +114,9 @@ public sealed class PolicyIndex : IPolicySource
     public IReadOnlyList<IndexedPolicy> Candidates(PolicyIndexKey key) =>
         _snapshot.Candidates.TryGetValue(key, out var candidates) ? candidates : [];
 
+    private static bool Contested(ImmutableList<IndexedPolicy> candidates) =>
+        candidates.Exists(p => !string.Equals(p.Namespace, candidates[0].Namespace, StringComparison.Ordinal));
+
     private static ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>> Without(
         ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>> candidates, PolicyIndexKey key, (string, string) owner)
     {
@@ -110,4 +137,20 @@ public sealed class PolicyIndex : IPolicySource
             ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>>.Empty,
             ImmutableDictionary<(string, string), PolicyIndexKey>.Empty);
     }
+}
+
+/// <summary>How one TrustPolicy stands at its (app, scope, identity) key.</summary>
+public enum KeyStanding
+{
+    /// <summary>Not in the index.</summary>
+    Absent,
+
+    /// <summary>It serves the key.</summary>
+    Serves,
+
+    /// <summary>An older policy of the same namespace serves the key.</summary>
+    OlderInSameNamespace,
+
+    /// <summary>Policies of several namespaces claim the key, so none serves.</summary>
+    ContestedAcrossNamespaces,
 }

@@ -70,7 +70,7 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
         await env.Cluster.EnsureNamespaceAsync("tenant-x");
         await env.Cluster.EnsureServiceAccountAsync("tenant-x", "deployer");
         await env.ApplyAsync(Policy("outsider", "tenant-x", "serviceAccount: deployer"));
-        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, "tenant-x", "outsider", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.NamespaceNotAllowed);
+        await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, "tenant-x", "outsider", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.NotGranted);
 
         var before = env.IssuedMints().Count;
         using var response = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync("tenant-x", "deployer", OperatorEnvironment.Audience), Scope, "outsider");
@@ -218,7 +218,7 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
     [KubernetesFact]
     public async Task A_cluster_token_can_only_use_trust_policies_of_its_own_namespace()
     {
-        await env.ApplyAppAsync(extraSpec: "  allowedNamespaces:\n    names: [github-sts, tenant-z]");
+        await env.ApplyAppAsync(extraSpec: "  tenants:\n    - namespaces: [tenant-z]\n      repositories: [octo-org/octo-repo]");
         await env.WaitForConditionAsync<GitHubApp>(GithubStsResourceTypes.GitHubApps, null, "default", ConditionTypes.Ready, ConditionStatus.True);
 
         // The subject pattern would admit any namespace's "ci" account; tenancy must still confine it to github-sts.

@@ -32,21 +32,62 @@ public class PolicyIndexTests
     }
 
     [Fact]
-    public void The_oldest_of_competing_policies_wins_and_the_next_takes_over_when_it_goes()
+    public void Within_one_namespace_the_oldest_policy_wins_and_the_next_takes_over_when_it_goes()
     {
         var index = new PolicyIndex();
         var changed = new List<PolicyIndexKey>();
         index.KeyChanged += (key, _) => changed.Add(key);
-        index.Upsert(Compile(Policy("team-b", "deploy", created: T0.AddMinutes(5))));
-        index.Upsert(Compile(Policy("team-a", "deploy", created: T0)));
+        index.Upsert(Compile(Policy("team-a", "deploy-new", identity: "deploy", created: T0.AddMinutes(5))));
+        index.Upsert(Compile(Policy("team-a", "deploy-old", identity: "deploy", created: T0)));
 
         var key = new PolicyIndexKey("default", "octo-org/app", "deploy");
-        Assert.Equal("team-a", index.Winner(key)!.Namespace);
+        Assert.Equal("deploy-old", index.Winner(key)!.Name);
+        Assert.Equal(KeyStanding.Serves, index.StandingOf(key, "team-a", "deploy-old"));
+        Assert.Equal(KeyStanding.OlderInSameNamespace, index.StandingOf(key, "team-a", "deploy-new"));
         Assert.Equal(2, index.Candidates(key).Count);
 
-        index.Remove("team-a", "deploy");
-        Assert.Equal("team-b", index.Winner(key)!.Namespace);
+        index.Remove("team-a", "deploy-old");
+        Assert.Equal("deploy-new", index.Winner(key)!.Name);
         Assert.All(changed, k => Assert.Equal(key, k));
+    }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(5, 0)]
+    [InlineData(0, 0)]
+    public void When_two_namespaces_claim_a_key_neither_serves_whichever_came_first(int minutesA, int minutesB)
+    {
+        var index = new PolicyIndex();
+        index.Upsert(Compile(Policy("team-a", "deploy", created: T0.AddMinutes(minutesA))));
+        var key = new PolicyIndexKey("default", "octo-org/app", "deploy");
+        Assert.Equal("team-a", index.Winner(key)!.Namespace);
+
+        index.Upsert(Compile(Policy("team-b", "deploy", created: T0.AddMinutes(minutesB))));
+        Assert.Null(index.Winner(key));
+        Assert.Equal(KeyStanding.ContestedAcrossNamespaces, index.StandingOf(key, "team-a", "deploy"));
+        Assert.Equal(KeyStanding.ContestedAcrossNamespaces, index.StandingOf(key, "team-b", "deploy"));
+
+        // A second policy of the first namespace changes nothing: the key is still claimed by two namespaces.
+        index.Upsert(Compile(Policy("team-a", "deploy-2", identity: "deploy", created: T0.AddMinutes(-10))));
+        Assert.Null(index.Winner(key));
+
+        index.Remove("team-b", "deploy");
+        Assert.Equal("deploy-2", index.Winner(key)!.Name);
+        Assert.Equal(KeyStanding.OlderInSameNamespace, index.StandingOf(key, "team-a", "deploy"));
+        Assert.Equal(KeyStanding.Absent, index.StandingOf(key, "team-b", "deploy"));
+    }
+
+    [Fact]
+    public void A_changed_override_flag_replaces_the_entry_even_at_the_same_generation()
+    {
+        var index = new PolicyIndex();
+        var policy = Compile(Policy("team-a", "deploy"));
+        index.Upsert(policy);
+        var key = new PolicyIndexKey("default", "octo-org/app", "deploy");
+        Assert.True(index.Winner(key)!.YieldsToLaterSources);
+
+        index.Upsert(policy with { OverridesRepositoryPolicies = true });
+        Assert.False(index.Winner(key)!.YieldsToLaterSources);
     }
 
     [Fact]
@@ -97,36 +138,44 @@ public class PolicyIndexTests
     [InlineData(null, "team-a", false)]
     [InlineData("team-a", "team-a", true)]
     [InlineData("team-a", "team-b", false)]
-    public void Namespaces_must_be_allowed_by_the_app(string? allowedName, string ns, bool allowed)
+    public void Namespaces_must_be_granted_the_scope_by_the_app(string? grantedName, string ns, bool granted)
     {
-        var allowedNamespaces = allowedName is null ? null : new AllowedNamespaces { Names = [allowedName] };
-        Assert.Equal(allowed, TrustPolicyAdmission.NamespaceAllowed(allowedNamespaces, ns, null, "github-sts"));
+        var app = new GitHubApp { Metadata = new ObjectMeta { Name = "default" } };
+        app.Spec.Tenants = grantedName is null ? null : [new TenantGrant { Namespaces = [grantedName], Repositories = ["octo-org/app"] }];
+        var outcome = Check(Compile(Policy(ns, "deploy")), ns, app);
+        Assert.Equal(granted, outcome.Admitted);
+        if (!granted)
+        {
+            Assert.Equal(ConditionReasons.NotGranted, outcome.Refused!.Reason);
+        }
     }
 
     [Fact]
-    public void Label_selectors_follow_kubernetes_semantics()
+    public void Allowed_namespaces_alone_grants_nothing_and_says_why()
     {
-        var selector = new LabelSelector
-        {
-            MatchLabels = new() { ["tenant"] = "yes" },
-            MatchExpressions = [new() { Key = "env", Operator = "In", Values = ["prod", "staging"] }, new() { Key = "blocked", Operator = "DoesNotExist" }],
-        };
-        Assert.True(TrustPolicyAdmission.Matches(selector, new Dictionary<string, string> { ["tenant"] = "yes", ["env"] = "prod" }));
-        Assert.False(TrustPolicyAdmission.Matches(selector, new Dictionary<string, string> { ["tenant"] = "yes", ["env"] = "dev" }));
-        Assert.False(TrustPolicyAdmission.Matches(selector, new Dictionary<string, string> { ["tenant"] = "yes", ["env"] = "prod", ["blocked"] = "" }));
-        Assert.True(TrustPolicyAdmission.Matches(new LabelSelector(), new Dictionary<string, string>()));
+        var app = new GitHubApp { Metadata = new ObjectMeta { Name = "default" } };
+        app.Spec.AllowedNamespaces = new AllowedNamespaces { Names = ["team-a"], Selector = new LabelSelector() };
+        var outcome = Check(Compile(Policy("team-a", "deploy")), "team-a", app);
+        Assert.Equal(ConditionReasons.NotGranted, outcome.Refused!.Reason);
+        Assert.Contains("tenants", outcome.Refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Permissions_above_the_app_ceiling_are_refused()
     {
-        var compiled = Compile(Policy("github-sts", "deploy", permissions: new() { ["contents"] = "write" })).Compiled;
+        var compiled = Compile(Policy("github-sts", "deploy", permissions: new() { ["contents"] = "write" }));
         var app = new GitHubApp { Metadata = new ObjectMeta { Name = "default" }, Spec = new GitHubAppSpec { MaxPermissions = new() { ["contents"] = "read" } } };
-        Assert.Equal(ConditionReasons.PermissionsExceedApp, TrustPolicyAdmission.Check(compiled, "github-sts", app, null, "github-sts")!.Value.Reason);
+        Assert.Equal(ConditionReasons.PermissionsExceedApp, Check(compiled, "github-sts", app).Refused!.Reason);
         app.Spec.MaxPermissions["contents"] = "admin";
-        Assert.Null(TrustPolicyAdmission.Check(compiled, "github-sts", app, null, "github-sts"));
+        Assert.True(Check(compiled, "github-sts", app).Admitted);
         app.Spec.MaxPermissions = new() { ["issues"] = "write" };
-        Assert.NotNull(TrustPolicyAdmission.Check(compiled, "github-sts", app, null, "github-sts"));
+        Assert.False(Check(compiled, "github-sts", app).Admitted);
+    }
+
+    private static TrustPolicyAdmission.Outcome Check(IndexedPolicy policy, string ns, GitHubApp app)
+    {
+        Assert.True(ExchangeTarget.TryParse(policy.Key.Scope, out var scope));
+        return TrustPolicyAdmission.Check(policy.Compiled, ns, scope, app, new Dictionary<string, string>(), "github-sts");
     }
 
     [Fact]

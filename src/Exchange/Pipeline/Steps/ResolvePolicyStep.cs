@@ -3,7 +3,11 @@ using GithubSts.Exchange.PolicySources;
 
 namespace GithubSts.Exchange.Pipeline.Steps;
 
-/// <summary>Finds the trust policy for (app, scope, identity), asking each source in order.</summary>
+/// <summary>
+/// Finds the trust policy for (app, scope, identity), asking each source in order. A policy that yields (a tenant's
+/// TrustPolicy) is held back while later sources are asked: the scope owner's own file for the key wins over it. A
+/// failure reading a later source fails the exchange rather than falling back to the yielding policy.
+/// </summary>
 public sealed class ResolvePolicyStep(IEnumerable<IPolicySource> sources, ServiceIdentity service) : IExchangeStep
 {
     private readonly IPolicySource[] _sources = [.. sources.OrderBy(s => s.Order)];
@@ -13,6 +17,7 @@ public sealed class ResolvePolicyStep(IEnumerable<IPolicySource> sources, Servic
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
         var lookup = new PolicyLookup(context.App, context.Target, context.Identity);
+        ResolvedPolicy? yielding = null;
         foreach (var source in _sources)
         {
             ResolvedPolicy? policy;
@@ -25,11 +30,25 @@ public sealed class ResolvePolicyStep(IEnumerable<IPolicySource> sources, Servic
                 throw GitHubErrors.ToExchangeException(e, "reading the trust policy");
             }
 
-            if (policy is not null)
+            if (policy is null)
             {
-                context.Policy = policy;
-                return;
+                continue;
             }
+
+            if (policy.YieldsToLaterSources)
+            {
+                yielding ??= policy;
+                continue;
+            }
+
+            context.Policy = policy;
+            return;
+        }
+
+        if (yielding is not null)
+        {
+            context.Policy = yielding;
+            return;
         }
 
         // A token not meant for this service is reported as such whether or not a policy exists,

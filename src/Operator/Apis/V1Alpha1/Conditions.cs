@@ -8,6 +8,9 @@ public static class ConditionTypes
 
     /// <summary>GitHubApp: usable for minting. TrustPolicy: in the index and serving exchanges.</summary>
     public const string Ready = "Ready";
+
+    /// <summary>GitHubApp: the spec uses a field that no longer does what it used to (present only then).</summary>
+    public const string Deprecated = "Deprecated";
 }
 
 public static class ConditionStatus
@@ -28,6 +31,9 @@ public static class ConditionReasons
     public const string GitHubUnreachable = "GitHubUnreachable";
     public const string Verified = "Verified";
 
+    // GitHubApp: Deprecated
+    public const string AllowedNamespacesIgnored = "AllowedNamespacesIgnored";
+
     // TrustPolicy: Accepted
     public const string Compiled = "Compiled";
     public const string InvalidPattern = "InvalidPattern";
@@ -42,6 +48,7 @@ public static class ConditionReasons
     public const string AppNotFound = "AppNotFound";
     public const string AppNotReady = "AppNotReady";
     public const string NamespaceNotAllowed = "NamespaceNotAllowed";
+    public const string NotGranted = "NotGranted";
     public const string PermissionsExceedApp = "PermissionsExceedApp";
     public const string OrganizationPermissionsNotAllowed = "OrganizationPermissionsNotAllowed";
     public const string Conflict = "Conflict";

@@ -18,7 +18,11 @@ public sealed class GitHubAppSpec
 
     public string? ApiUrl { get; set; }
 
+    /// <summary>Deprecated: grants nothing (it used to mean "every repository"); see <see cref="Tenants"/>.</summary>
     public AllowedNamespaces? AllowedNamespaces { get; set; }
+
+    /// <summary>Which namespaces may define TrustPolicies for which scopes (absent: only the operator's namespace).</summary>
+    public List<TenantGrant>? Tenants { get; set; }
 
     public Dictionary<string, string>? MaxPermissions { get; set; }
 
@@ -42,6 +46,23 @@ public sealed class AllowedNamespaces
     public List<string>? Names { get; set; }
 
     public LabelSelector? Selector { get; set; }
+}
+
+/// <summary>
+/// One grant: the namespaces it names or selects may define TrustPolicies for the scopes in <see cref="Repositories"/>
+/// (<c>owner/repo</c>, <c>owner/*</c> for every repository of the owner, or <c>owner</c> for the owner's
+/// organization scope).
+/// </summary>
+public sealed class TenantGrant
+{
+    public List<string>? Namespaces { get; set; }
+
+    public LabelSelector? NamespaceSelector { get; set; }
+
+    public List<string>? Repositories { get; set; }
+
+    /// <summary>Whether these namespaces' policies take precedence over the repository owner's own policy file.</summary>
+    public bool? OverrideRepositoryPolicies { get; set; }
 }
 
 public sealed class LabelSelector
