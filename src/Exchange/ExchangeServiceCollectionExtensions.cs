@@ -50,8 +50,8 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<IPolicySource, RepositoryPolicySource>();
 
         services.AddSingleton<IExchangeStep, ValidateRequestStep>();
-        services.AddSingleton<IExchangeStep, SelectAppStep>();
         services.AddSingleton<IExchangeStep, ValidateTokenStep>();
+        services.AddSingleton<IExchangeStep, SelectAppStep>();
         services.AddSingleton<IExchangeStep, ResolvePolicyStep>();
         services.AddSingleton<IExchangeStep, AuthorizeStep>();
         services.AddSingleton<IExchangeStep, MintTokenStep>();

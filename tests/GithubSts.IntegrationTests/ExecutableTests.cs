@@ -7,8 +7,11 @@ public sealed class ExecutableTests
 {
     [Theory]
     [InlineData(new[] { "GITHUBSTS_GITHUB_APP_ID=1" }, "sts.identifier")]
-    [InlineData(new[] { "GITHUBSTS_STS_IDENTIFIER=sts.example.com" }, "apps")]
-    [InlineData(new[] { "GITHUBSTS_STS_IDENTIFIER=sts.example.com", "GITHUBSTS_GITHUB_APP_ID=1", "GITHUBSTS_GITHUB_APP_PRIVATE_KEY=/nonexistent.pem" }, "apps[0].privateKey")]
+    [InlineData(new[] { "GITHUBSTS_STS_IDENTIFIER=sts.example.com" }, "sts.allowedIssuers")]
+    [InlineData(new[] { "GITHUBSTS_STS_IDENTIFIER=sts.example.com", "GITHUBSTS_STS_ALLOWED_ISSUERS=" }, "sts.allowedIssuers")]
+    [InlineData(new[] { "GITHUBSTS_STS_IDENTIFIER=sts.example.com", "GITHUBSTS_STS_ALLOW_ANY_ISSUER=true" }, "apps")]
+    [InlineData(new[] { "GITHUBSTS_STS_IDENTIFIER=sts.example.com", "GITHUBSTS_STS_ALLOWED_ISSUERS=https://token.actions.githubusercontent.com" }, "apps")]
+    [InlineData(new[] { "GITHUBSTS_STS_IDENTIFIER=sts.example.com", "GITHUBSTS_STS_ALLOWED_ISSUERS=https://token.actions.githubusercontent.com", "GITHUBSTS_GITHUB_APP_ID=1", "GITHUBSTS_GITHUB_APP_PRIVATE_KEY=/nonexistent.pem" }, "apps[0].privateKey")]
     [InlineData(new[] { "GITHUBSTS_STS_IDENTIFER=typo" }, "GITHUBSTS_STS_IDENTIFER")]
     public async Task Invalid_configuration_stops_startup_naming_the_setting(string[] environment, string setting)
     {
@@ -56,6 +59,7 @@ public sealed class ExecutableTests
         start.Environment["GITHUBSTS_LOGGING_FORMAT"] = "json";
         start.Environment["GITHUBSTS_AUDIT_STDOUT"] = "false";
         start.Environment["GITHUBSTS_STS_IDENTIFIER"] = "https://sts.example.com";
+        start.Environment["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com";
         start.Environment["GITHUBSTS_GITHUB_APP_ID"] = "1";
         start.Environment["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = key.Pkcs8Pem;
         start.Environment["GITHUBSTS_GITHUB_API_URL"] = $"http://127.0.0.1:{FreePort()}/";

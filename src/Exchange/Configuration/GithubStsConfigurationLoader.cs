@@ -14,12 +14,18 @@ public static class GithubStsConfigurationLoader
     /// else environment variables alone. Throws <see cref="ConfigurationException"/> naming the bad setting.
     /// </summary>
     /// <param name="requireApps">False when Apps may also come from GitHubApp resources (a cluster is configured).</param>
-    public static GithubStsOptions Load(string? configPath, IReadOnlyDictionary<string, string> environment, bool requireApps = true)
+    /// <param name="requireIssuers">
+    /// Whether <c>sts.allowedIssuers</c> must list an issuer unless <c>sts.allowAnyIssuer</c> is set; default
+    /// <paramref name="requireApps"/>: with a cluster its own service-account issuer is trusted separately, so an
+    /// empty list means "this cluster's tokens only".
+    /// </param>
+    public static GithubStsOptions Load(
+        string? configPath, IReadOnlyDictionary<string, string> environment, bool requireApps = true, bool? requireIssuers = null)
     {
         configPath ??= environment.GetValueOrDefault(EnvironmentOverrides.ConfigPathVariable);
         var settings = string.IsNullOrEmpty(configPath) ? new GithubStsSettings() : ReadFile(configPath);
         EnvironmentOverrides.Apply(settings, environment);
-        return SettingsValidator.Validate(settings, requireApps);
+        return SettingsValidator.Validate(settings, requireApps, requireIssuers ?? requireApps);
     }
 
     /// <summary>The process environment as a dictionary (for <see cref="Load"/>).</summary>

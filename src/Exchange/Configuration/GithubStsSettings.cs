@@ -28,7 +28,11 @@ public sealed class StsSettings
     /// <summary>This deployment's audience: tokens must be minted for it unless a policy names another audience.</summary>
     public string? Identifier { get; set; }
 
+    /// <summary>The issuers whose tokens are accepted. Empty trusts no issuer (but the cluster's own, with a cluster).</summary>
     public List<string> AllowedIssuers { get; set; } = [];
+
+    /// <summary>Also accept any https issuer that is not listed. Off by default and logged as a warning when on.</summary>
+    public bool AllowAnyIssuer { get; set; }
 
     public int ClockSkewSeconds { get; set; } = 60;
 

@@ -18,11 +18,20 @@ internal static class SettingsValidator
     private const string DefaultApiUrl = "https://api.github.com/";
     private const string DefaultOrgPolicyRepo = ".github";
 
-    public static GithubStsOptions Validate(GithubStsSettings settings, bool requireApps = true)
+    public static GithubStsOptions Validate(GithubStsSettings settings, bool requireApps = true, bool requireIssuers = true)
     {
         var sts = settings.Sts;
         var identifier = ValidateIdentifier(sts.Identifier);
         var issuers = ValidateIssuers(sts.AllowedIssuers);
+        if (issuers.Count == 0 && !sts.AllowAnyIssuer && requireIssuers)
+        {
+            // Fail closed: an empty list once meant "any issuer", which lets anyone who runs an issuer reach the policies.
+            throw new ConfigurationException(
+                "sts.allowedIssuers",
+                "is required: list the issuers whose tokens are accepted (env GITHUBSTS_STS_ALLOWED_ISSUERS, comma-separated), "
+                + "e.g. https://token.actions.githubusercontent.com; or set sts.allowAnyIssuer: true "
+                + "(GITHUBSTS_STS_ALLOW_ANY_ISSUER) to accept any https issuer");
+        }
 
         if (sts.ClockSkewSeconds is < 0 or > MaxClockSkewSeconds)
         {
@@ -46,6 +55,7 @@ internal static class SettingsValidator
             Oidc = new OidcValidationOptions
             {
                 AllowedIssuers = issuers,
+                AllowAnyIssuer = sts.AllowAnyIssuer,
                 ClockSkew = TimeSpan.FromSeconds(sts.ClockSkewSeconds),
                 MaxTokenLifetime = ValidateLifetime("sts.maxTokenLifetimeSeconds", sts.MaxTokenLifetimeSeconds),
                 IssuerMaxTokenLifetime = lifetimes.ToFrozenDictionary(StringComparer.Ordinal),

@@ -7,16 +7,19 @@ internal sealed class IssuerAllowList(OidcValidationOptions options)
 {
     private readonly FrozenSet<string> listed = options.AllowedIssuers.ToFrozenSet(StringComparer.Ordinal);
 
+    public IReadOnlyCollection<string> Listed => listed;
+
     public bool IsListed(string issuer) => listed.Contains(issuer);
 
     /// <summary>
-    /// With a list, only its exact strings are trusted. Without one, any issuer passing the strict URL rules is; such an
-    /// issuer is never "explicitly listed", so it can never be plain http or loopback.
+    /// A listed issuer is trusted. Any other issuer only with <see cref="OidcValidationOptions.AllowAnyIssuer"/>, and then
+    /// only if it passes the strict URL rules; such an issuer is never "explicitly listed", so it can never be plain http
+    /// or loopback. Without a list and without that setting, nothing is trusted (fail closed).
     /// </summary>
     public bool IsTrusted(string issuer, out bool explicitlyListed)
     {
         explicitlyListed = listed.Contains(issuer);
-        if (listed.Count > 0 && !explicitlyListed)
+        if (!explicitlyListed && !options.AllowAnyIssuer)
         {
             return false;
         }

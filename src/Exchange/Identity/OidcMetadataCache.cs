@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Exchange.Identity;
 
 /// <summary>
-/// Discovery documents and JWKS per issuer. Bounded (least-recently-used eviction), single-flight per issuer,
+/// Discovery documents and JWKS per issuer. Every listed issuer has a slot of its own, created up front and never
+/// evicted, so no flood of other issuers (listed or not) can push a real issuer's keys out and turn a later JWKS outage
+/// into an outage for its callers. Issuers that are not listed (only with <see cref="OidcValidationOptions.AllowAnyIssuer"/>)
+/// share a bounded cache (least-recently-used eviction). Single-flight per issuer,
 /// stale-while-revalidate after <see cref="OidcValidationOptions.KeyRefreshInterval"/>, last-known-good for up to
 /// <see cref="OidcValidationOptions.MaxStaleness"/> through an outage. Thread-safe; register as a singleton.
 /// </summary>
@@ -14,8 +18,8 @@ public sealed partial class OidcMetadataCache : IDisposable
     private readonly OidcValidationOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<OidcMetadataCache> logger;
-    private readonly IssuerAllowList allowList;
     private readonly IssuerMetadataFetcher fetcher;
+    private readonly FrozenDictionary<string, IssuerCacheEntry> pinned;
     private readonly ConcurrentDictionary<string, IssuerCacheEntry> entries = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource shutdown = new();
     private readonly CancellationToken shutdownToken;
@@ -31,7 +35,7 @@ public sealed partial class OidcMetadataCache : IDisposable
         this.options = options;
         this.time = time;
         this.logger = logger;
-        allowList = new IssuerAllowList(options);
+        pinned = new IssuerAllowList(options).Listed.ToFrozenDictionary(i => i, i => new IssuerCacheEntry(i, explicitlyListed: true), StringComparer.Ordinal);
         fetcher = new IssuerMetadataFetcher(new BoundedHttpReader(http, options, time), options, time);
         shutdownToken = shutdown.Token;
     }
@@ -66,7 +70,8 @@ public sealed partial class OidcMetadataCache : IDisposable
         return client;
     }
 
-    internal int CachedIssuerCount => entries.Count;
+    /// <summary>Issuers holding a cache entry: listed ones that fetched at least once, plus the bounded unlisted ones.</summary>
+    internal int CachedIssuerCount => entries.Count + pinned.Values.Count(e => e.Current is not null);
 
     public void Dispose()
     {
@@ -83,7 +88,7 @@ public sealed partial class OidcMetadataCache : IDisposable
     internal ValueTask<IssuerMetadata> GetAsync(string issuer, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (entries.TryGetValue(issuer, out var entry) && entry.Current is { } current)
+        if (TryGetEntry(issuer, out var entry) && entry.Current is { } current)
         {
             entry.Touch(Interlocked.Increment(ref useSequence));
             var age = now - current.FetchedAt;
@@ -110,7 +115,7 @@ public sealed partial class OidcMetadataCache : IDisposable
     /// <exception cref="IdentityProviderUnavailableException">The refetch failed, so a rotated key may be invisible.</exception>
     internal async ValueTask<IssuerMetadata> RefreshForUnknownKeyAsync(IssuerMetadata seen, CancellationToken cancellationToken)
     {
-        if (!entries.TryGetValue(seen.Issuer, out var entry))
+        if (!TryGetEntry(seen.Issuer, out var entry))
         {
             return seen;
         }
@@ -148,7 +153,10 @@ public sealed partial class OidcMetadataCache : IDisposable
 
     /// <summary>Test hook: completes when the issuer's current fetch (if any) has finished.</summary>
     internal Task WaitForPendingFetchAsync(string issuer) =>
-        entries.TryGetValue(issuer, out var entry) && entry.Fetch is { } fetch ? fetch : Task.CompletedTask;
+        TryGetEntry(issuer, out var entry) && entry.Fetch is { } fetch ? fetch : Task.CompletedTask;
+
+    private bool TryGetEntry(string issuer, out IssuerCacheEntry entry) =>
+        pinned.TryGetValue(issuer, out entry!) || entries.TryGetValue(issuer, out entry!);
 
     private async Task<IssuerMetadata> GetSlowAsync(string issuer, CancellationToken cancellationToken)
     {
@@ -244,20 +252,25 @@ public sealed partial class OidcMetadataCache : IDisposable
 
     private IssuerCacheEntry GetOrAddEntry(string issuer)
     {
-        if (!entries.TryGetValue(issuer, out var entry))
+        if (pinned.TryGetValue(issuer, out var entry))
+        {
+            return entry;
+        }
+
+        if (!entries.TryGetValue(issuer, out entry))
         {
             while (entries.Count >= options.MaxCachedIssuers && EvictOne())
             {
             }
 
-            entry = entries.GetOrAdd(issuer, static (key, list) => new IssuerCacheEntry(key, list.IsListed(key)), allowList);
+            entry = entries.GetOrAdd(issuer, static key => new IssuerCacheEntry(key, explicitlyListed: false));
         }
 
         entry.Touch(Interlocked.Increment(ref useSequence));
         return entry;
     }
 
-    /// <summary>Evicts the least recently used entry, preferring entries that never fetched successfully.</summary>
+    /// <summary>Evicts the least recently used unlisted entry, preferring entries that never fetched successfully.</summary>
     private bool EvictOne()
     {
         IssuerCacheEntry? victim = null;

@@ -4,10 +4,17 @@ namespace GithubSts.Exchange.Identity;
 public sealed class OidcValidationOptions
 {
     /// <summary>
-    /// Exact issuer strings (ordinal, no trailing-slash or case normalisation). Empty means any issuer that passes
-    /// <see cref="IssuerUrl.IsAcceptable"/> as a non-listed issuer. Only listed issuers may be loopback <c>http</c> URLs.
+    /// Exact issuer strings (ordinal, no trailing-slash or case normalisation). Empty trusts no issuer unless
+    /// <see cref="AllowAnyIssuer"/> is set. Only listed issuers may be loopback <c>http</c> URLs. Every listed issuer
+    /// has a cache slot of its own that no other issuer can evict.
     /// </summary>
     public IReadOnlyList<string> AllowedIssuers { get; init; } = [];
+
+    /// <summary>
+    /// Also trust any issuer that passes <see cref="IssuerUrl.IsAcceptable"/> as a non-listed issuer. Their metadata
+    /// shares a bounded least-recently-used cache of <see cref="MaxCachedIssuers"/> entries.
+    /// </summary>
+    public bool AllowAnyIssuer { get; init; }
 
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -37,6 +44,7 @@ public sealed class OidcValidationOptions
     /// <summary>How long last-known-good metadata keeps validating tokens while the issuer cannot be reached.</summary>
     public TimeSpan MaxStaleness { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>Bound of the cache of issuers that are not listed (<see cref="AllowAnyIssuer"/> only); listed ones are pinned.</summary>
     public int MaxCachedIssuers { get; init; } = 100;
 
     /// <summary>When false, the metadata HTTP client refuses to connect to private, link-local, CGNAT and metadata addresses.</summary>

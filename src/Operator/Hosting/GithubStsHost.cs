@@ -23,8 +23,9 @@ public static class GithubStsHost
             var environment = GithubStsConfigurationLoader.ProcessEnvironment();
             cluster = KubernetesConfigLoader.Load(CommandLine.KubeconfigPath(args), environment);
 
-            // With a cluster, Apps may come from GitHubApp resources alone.
-            options = GithubStsConfigurationLoader.Load(CommandLine.ConfigPath(args), environment, requireApps: cluster is null);
+            // With a cluster, Apps may come from GitHubApp resources alone, and its own issuer is trusted without a list.
+            options = GithubStsConfigurationLoader.Load(
+                CommandLine.ConfigPath(args), environment, requireApps: cluster is null, requireIssuers: cluster is null);
         }
         catch (ConfigurationException e)
         {
@@ -101,6 +102,7 @@ public static class GithubStsHost
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        StartupLog.Issuers(app.Logger, options.Oidc, clusterConfigured: cluster is not null);
         var readiness = app.Services.GetRequiredService<ServiceReadiness>();
         app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
 

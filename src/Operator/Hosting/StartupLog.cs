@@ -14,6 +14,34 @@ internal static partial class StartupLog
         }
     }
 
+    /// <summary>Says which issuers are trusted; accepting any issuer is a warning on every start.</summary>
+    public static void Issuers(ILogger logger, Exchange.Identity.OidcValidationOptions oidc, bool clusterConfigured)
+    {
+        if (oidc.AllowAnyIssuer)
+        {
+            AnyIssuer(logger, oidc.AllowedIssuers.Count);
+        }
+        else if (oidc.AllowedIssuers.Count == 0 && clusterConfigured)
+        {
+            ClusterIssuerOnly(logger);
+        }
+        else
+        {
+            ListedIssuers(logger, oidc.AllowedIssuers.Count, oidc.AllowedIssuers);
+        }
+    }
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning,
+        Message = "sts.allowAnyIssuer is true: tokens of ANY https issuer (anyone can run one) reach policy evaluation, and only the trust policies' issuer rules stand between them and a token; {ListedCount} listed issuers keep pinned key caches. List the issuers in sts.allowedIssuers instead")]
+    private static partial void AnyIssuer(ILogger logger, int listedCount);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information,
+        Message = "sts.allowedIssuers is empty: only this cluster's service-account tokens are accepted")]
+    private static partial void ClusterIssuerOnly(ILogger logger);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Trusted token issuers ({Count}): {Issuers}")]
+    private static partial void ListedIssuers(ILogger logger, int count, IReadOnlyList<string> issuers);
+
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
         Message = "No Kubernetes configuration found (in-cluster, --kubeconfig, KUBECONFIG or ~/.kube/config): running the token exchange alone")]
     private static partial void ExchangeOnly(ILogger logger);

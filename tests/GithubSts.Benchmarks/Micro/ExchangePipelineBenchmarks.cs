@@ -106,8 +106,8 @@ public class ExchangePipelineBenchmarks : IDisposable
         new(
             [
                 new ValidateRequestStep(),
-                new SelectAppStep(registry),
                 new ValidateTokenStep(oidc.Validator),
+                new SelectAppStep(registry, service),
                 new ResolvePolicyStep(sources, service),
                 new AuthorizeStep(service),
                 new MintTokenStep(github),

@@ -17,6 +17,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var options = GithubStsConfigurationLoader.Load(null, new Dictionary<string, string>
         {
             ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
+            ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
             ["GITHUBSTS_GITHUB_APP_ID"] = "123",
             ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
             ["GITHUBSTS_GITHUB_APP_NAME"] = "ci",
@@ -111,8 +112,64 @@ public sealed class ConfigurationLoaderTests : IDisposable
     public void No_app_at_all_is_an_error()
     {
         var e = Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(
-            null, new Dictionary<string, string> { ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com" }));
+            null,
+            new Dictionary<string, string>
+            {
+                ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
+                ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
+            }));
         Assert.Equal("apps", e.Setting);
+    }
+
+    /// <summary>Issue 9 §5.1: an empty issuer list no longer means "any issuer"; start-up stops and says what to set.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(",")]
+    public void No_allowed_issuer_stops_startup_unless_any_issuer_is_allowed_explicitly(string? issuers)
+    {
+        var environment = Env();
+        environment.Remove("GITHUBSTS_STS_ALLOWED_ISSUERS");
+        if (issuers is not null)
+        {
+            environment["GITHUBSTS_STS_ALLOWED_ISSUERS"] = issuers;
+        }
+
+        var e = Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(null, environment));
+        Assert.Equal("sts.allowedIssuers", e.Setting);
+        Assert.Contains("GITHUBSTS_STS_ALLOWED_ISSUERS", e.Message, StringComparison.Ordinal);
+        Assert.Contains("sts.allowAnyIssuer", e.Message, StringComparison.Ordinal);
+
+        environment["GITHUBSTS_STS_ALLOW_ANY_ISSUER"] = "false";
+        Assert.Equal("sts.allowedIssuers", Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(null, environment)).Setting);
+
+        environment["GITHUBSTS_STS_ALLOW_ANY_ISSUER"] = "true";
+        var options = GithubStsConfigurationLoader.Load(null, environment);
+        Assert.True(options.Oidc.AllowAnyIssuer);
+        Assert.Empty(options.Oidc.AllowedIssuers);
+    }
+
+    [Fact]
+    public void Allow_any_issuer_is_read_from_the_file_and_is_off_by_default()
+    {
+        var environment = Env();
+        environment.Remove("GITHUBSTS_STS_ALLOWED_ISSUERS");
+        var options = GithubStsConfigurationLoader.Load(Write("sts:\n  allowAnyIssuer: true\n"), environment);
+        Assert.True(options.Oidc.AllowAnyIssuer);
+        Assert.False(GithubStsConfigurationLoader.Load(null, Env()).Oidc.AllowAnyIssuer);
+        Assert.Equal("GITHUBSTS_STS_ALLOW_ANY_ISSUER", Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(
+            null, new Dictionary<string, string>(Env()) { ["GITHUBSTS_STS_ALLOW_ANY_ISSUER"] = "yes please" })).Setting);
+    }
+
+    /// <summary>With a cluster, its own issuer is trusted by the operator's validator: an empty list means "cluster tokens only".</summary>
+    [Fact]
+    public void With_a_cluster_an_empty_list_is_accepted_and_trusts_no_other_issuer()
+    {
+        var environment = Env();
+        environment.Remove("GITHUBSTS_STS_ALLOWED_ISSUERS");
+        var options = GithubStsConfigurationLoader.Load(null, environment, requireApps: false);
+        Assert.Empty(options.Oidc.AllowedIssuers);
+        Assert.False(options.Oidc.AllowAnyIssuer);
     }
 
     [Fact]
@@ -127,6 +184,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     private static Dictionary<string, string> Env() => new()
     {
         ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
+        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
         ["GITHUBSTS_GITHUB_APP_ID"] = "123",
         ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
     };

@@ -17,14 +17,38 @@ public sealed class IssuerTrustTests : IdentityTestBase
     }
 
     [Fact]
-    public async Task D01_without_an_allow_list_a_loopback_http_issuer_is_still_refused()
+    public async Task D01_with_any_issuer_allowed_a_loopback_http_issuer_is_still_refused()
     {
         await using var canary = await TestOidcIssuer.StartCanaryAsync();
-        using var open = ValidatorHarness.Create(Time, new OidcValidationOptions());
+        using var open = ValidatorHarness.Create(Time, new OidcValidationOptions { AllowAnyIssuer = true });
         await open.RejectsAsync(Idp.CreateToken(spec => spec.Issuer = canary.Url), TokenRejectionReason.IssuerNotAllowed);
         await open.RejectsAsync(Idp.CreateToken(), TokenRejectionReason.IssuerNotAllowed);
         Assert.Equal(0, canary.Requests);
         Assert.Equal(0, Idp.TotalRequests);
+    }
+
+    /// <summary>Issue 9 §5.1: an empty list once meant "any issuer"; now it trusts none, not even a well-formed https one.</summary>
+    [Fact]
+    public async Task Without_a_list_and_without_allow_any_no_issuer_is_trusted()
+    {
+        await using var canary = await TestOidcIssuer.StartCanaryAsync();
+        using var closed = ValidatorHarness.Create(Time, new OidcValidationOptions());
+        foreach (var issuer in new[] { "https://token.actions.githubusercontent.com", "https://attacker.example", Idp.Iss, canary.Url })
+        {
+            await closed.RejectsAsync(Idp.CreateToken(spec => spec.Issuer = issuer), TokenRejectionReason.IssuerNotAllowed);
+        }
+
+        Assert.Equal(0, canary.Requests);
+        Assert.Equal(0, Idp.TotalRequests);
+        Assert.Equal(0, closed.Cache.CachedIssuerCount);
+    }
+
+    [Fact]
+    public async Task With_allow_any_a_listed_issuer_keeps_its_list_only_privileges()
+    {
+        using var open = ValidatorHarness.Create(Time, new OidcValidationOptions { AllowedIssuers = [Idp.Iss], AllowAnyIssuer = true });
+        await open.ValidateAsync(Idp.CreateToken()); // Loopback http, allowed because it is listed.
+        await open.RejectsAsync(Idp.CreateToken(spec => spec.Issuer = Idp.Iss + "/"), TokenRejectionReason.IssuerNotAllowed);
     }
 
     [Fact]
@@ -68,9 +92,9 @@ public sealed class IssuerTrustTests : IdentityTestBase
     [InlineData("https://xn--e1afmkfd.xn--p1ai")]
     [InlineData("https://Example.com")]
     [InlineData("HTTPS://example.com")]
-    public async Task D03_without_an_allow_list_unsafe_issuer_urls_are_refused_before_any_request(string issuer)
+    public async Task D03_with_any_issuer_allowed_unsafe_issuer_urls_are_refused_before_any_request(string issuer)
     {
-        using var open = ValidatorHarness.Create(Time, new OidcValidationOptions());
+        using var open = ValidatorHarness.Create(Time, new OidcValidationOptions { AllowAnyIssuer = true });
         await open.RejectsAsync(Idp.CreateToken(spec => spec.Issuer = issuer), TokenRejectionReason.IssuerNotAllowed);
         Assert.Equal(0, open.Cache.CachedIssuerCount);
     }
@@ -79,7 +103,7 @@ public sealed class IssuerTrustTests : IdentityTestBase
     public async Task D03_canary_port_spelled_as_any_loopback_form_gets_no_request()
     {
         await using var canary = await TestOidcIssuer.StartCanaryAsync();
-        using var open = ValidatorHarness.Create(Time, new OidcValidationOptions());
+        using var open = ValidatorHarness.Create(Time, new OidcValidationOptions { AllowAnyIssuer = true });
         var port = canary.Address.Port;
         foreach (var issuer in new[] { canary.Url, $"http://localhost:{port}", $"https://127.0.0.1:{port}", $"https://2130706433:{port}", $"https://localhost:{port}" })
         {

@@ -193,23 +193,49 @@ public sealed class MetadataCacheTests : IdentityTestBase
         await Harness.ValidateAsync(Idp.CreateToken(spec => spec.Key = newKey));
     }
 
+    /// <summary>Issue 9 §5.1: listed issuers have slots of their own, however many are listed; no bound evicts them.</summary>
     [Fact]
-    public async Task Cache_is_bounded_and_evicts_the_least_recently_used_issuer()
+    public async Task Listed_issuers_are_pinned_however_many_there_are()
     {
         await using var second = await TestOidcIssuer.StartAsync(new TestOidcIssuerOptions { Time = Time });
         await using var third = await TestOidcIssuer.StartAsync(new TestOidcIssuerOptions { Time = Time });
-        using var harness = ValidatorHarness.Create(Time, new OidcValidationOptions { AllowedIssuers = [Idp.Iss, second.Iss, third.Iss], MaxCachedIssuers = 2 });
+        using var harness = ValidatorHarness.Create(Time, new OidcValidationOptions { AllowedIssuers = [Idp.Iss, second.Iss, third.Iss], MaxCachedIssuers = 1 });
 
-        await harness.ValidateAsync(Idp.CreateToken());
-        await harness.ValidateAsync(second.CreateToken());
-        await harness.ValidateAsync(Idp.CreateToken()); // Idp is now more recently used than second.
-        await harness.ValidateAsync(third.CreateToken());
+        foreach (var round in Enumerable.Range(0, 3))
+        {
+            await harness.ValidateAsync(Idp.CreateToken());
+            await harness.ValidateAsync(second.CreateToken());
+            await harness.ValidateAsync(third.CreateToken());
+        }
 
-        Assert.Equal(2, harness.Cache.CachedIssuerCount);
-        await harness.ValidateAsync(Idp.CreateToken());
+        Assert.Equal(3, harness.Cache.CachedIssuerCount);
         Assert.Equal(1, Idp.DiscoveryRequests);
-        await harness.ValidateAsync(second.CreateToken());
-        Assert.Equal(2, second.DiscoveryRequests);
+        Assert.Equal(1, second.DiscoveryRequests);
+        Assert.Equal(1, third.DiscoveryRequests);
+    }
+
+    /// <summary>
+    /// Issue 9 §5.1: in allow-any mode a flood of other issuers fills the bounded cache, never a listed issuer's slot, so
+    /// when the listed issuer's discovery and JWKS then go down its callers are still served from the cached keys.
+    /// </summary>
+    [Fact]
+    public async Task A_flood_of_unlisted_issuers_cannot_evict_a_listed_one_before_its_outage()
+    {
+        using var harness = ValidatorHarness.Create(Time, new OidcValidationOptions { AllowedIssuers = [Idp.Iss], AllowAnyIssuer = true, MaxCachedIssuers = 4 });
+        await harness.ValidateAsync(Idp.CreateToken());
+
+        // Acceptable issuer URLs that cannot be fetched (the reserved .example domain); each takes a slot of the bounded cache.
+        var flood = Enumerable.Range(0, 50).Select(i => Idp.CreateToken(spec => spec.Issuer = $"https://flood-{i}.example"));
+        await Task.WhenAll(flood.Select(token => harness.UnavailableAsync(token)));
+
+        Assert.Equal(4 + 1, harness.Cache.CachedIssuerCount);
+        Idp.DiscoveryFaults.StatusCode = 503;
+        Idp.JwksFaults.StatusCode = 503;
+        Time.Advance(TimeSpan.FromHours(2)); // Past the refresh interval, within the staleness bound.
+        await harness.ValidateAsync(Idp.CreateToken());
+        await harness.WaitForPendingFetchAsync(Idp.Iss);
+        await harness.ValidateAsync(Idp.CreateToken());
+        Assert.Equal(2, Idp.DiscoveryRequests); // The first fetch, then one failed background refresh: the keys came from the cache.
     }
 
     [Fact]

@@ -74,6 +74,7 @@ public sealed class ReplayConfigurationTests : IDisposable
     private static Dictionary<string, string> Env() => new()
     {
         ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
+        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
         ["GITHUBSTS_GITHUB_APP_ID"] = "123",
         ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
     };

@@ -103,6 +103,22 @@ public sealed class ChartRenderTests
         }
     }
 
+    /// <summary>Issue 9 §5.1: the chart never ships "any issuer"; by default only the cluster's own tokens are trusted.</summary>
+    [HelmFact]
+    public async Task The_chart_trusts_no_outside_issuer_unless_told_and_allow_any_is_explicit()
+    {
+        var config = Assert.Single(ParseDocuments((string?)Single(await RenderAsync(), "ConfigMap", ReleaseFullName)["data"]!["config.yaml"] ?? string.Empty));
+        Assert.Empty(config["sts"]!["allowedIssuers"]!.AsArray());
+        Assert.Equal("false", (string?)config["sts"]!["allowAnyIssuer"]);
+
+        var listed = Assert.Single(ParseDocuments((string?)Single(
+            await RenderAsync("config.sts.allowedIssuers[0]=https://token.actions.githubusercontent.com"), "ConfigMap", ReleaseFullName)["data"]!["config.yaml"] ?? string.Empty));
+        Assert.Equal("https://token.actions.githubusercontent.com", (string?)listed["sts"]!["allowedIssuers"]![0]);
+
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.sts.allowAnyIssuer=yes"));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.sts.allowedIssuers[0]=token.actions.githubusercontent.com"));
+    }
+
     [HelmFact]
     public async Task App_credentials_come_from_an_existing_secret_without_creating_one()
     {
