@@ -9,6 +9,12 @@ public static class ReasonCodes
     public const string PolicyNotFound = "policy_not_found";
     public const string AudienceNotForService = "audience_not_for_service";
 
+    /// <summary>The caller went away before the mint started: nothing was minted.</summary>
+    public const string AbortedBeforeMint = "aborted_before_mint";
+
+    /// <summary>The caller went away before the minted token could be written to it: the token was revoked.</summary>
+    public const string NotDelivered = "not_delivered";
+
     public static string For(TokenRejectionReason reason) => "token_" + ToSnakeCase(reason.ToString());
 
     public static string For(PolicyDenialReason reason) => reason == PolicyDenialReason.AudienceNotForService
