@@ -101,6 +101,14 @@ public sealed class DeliveryTests : IAsyncLifetime
     public async Task A_client_that_disconnects_during_the_mint_gets_its_token_revoked_audited_and_counted_as_499()
     {
         await using var host = await StartAsync();
+
+        // Warm the policy cache, so the only mint that follows is the exchange's own (policy reads mint too).
+        using (var warm = await host.ExchangeAsync(host.Issuer.CreateToken()))
+        {
+            await warm.AssertSuccessAsync();
+        }
+
+        host.StartTest();
         host.GitHub.SetLatency(GitHubEndpointKind.Mint, TimeSpan.FromSeconds(2));
         var token = host.Issuer.CreateToken();
         using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(700)))
@@ -148,7 +156,9 @@ public sealed class DeliveryTests : IAsyncLifetime
         var line = await AuditLineAsync(e => e.GetProperty("result").GetString() == "client_disconnected");
         Assert.Equal("aborted_before_mint", line.GetProperty("reason").GetString());
         Assert.False(line.TryGetProperty("token_sha256", out _));
-        Assert.Equal(mintsBefore, host.GitHub.Mints.Count);
+        // Only the policy read's own token was minted, and it was revoked after the read.
+        host.AssertNothingIssued();
+        Assert.All(host.GitHub.Mints.Skip(mintsBefore), m => Assert.True(host.GitHub.IsRevoked(m.Token)));
         Assert.DoesNotContain("code=\"500\"", await MetricsAsync(host), StringComparison.Ordinal);
     }
 
