@@ -74,6 +74,8 @@ public static class ExchangeServiceCollectionExtensions
                 break;
         }
 
+        services.TryAddSingleton(sp => new InFlightExchanges(sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<InFlightExchanges>());
         services.AddSingleton<ExchangePipeline>();
 
         if (options.Audit.Stdout || options.Audit.FilePath is not null)

@@ -40,6 +40,9 @@ public sealed record AuditEvent
 
     [JsonPropertyName("token_sha256")] public string? TokenSha256 { get; init; }
 
+    /// <summary>Only for a minted token that could not be delivered (<c>not_delivered</c>): whether GitHub revoked it.</summary>
+    [JsonPropertyName("token_revoked")] public bool? TokenRevoked { get; init; }
+
     [JsonPropertyName("duration_ms")] public required double DurationMs { get; init; }
 
     [JsonPropertyName("client_address")] public string? ClientAddress { get; init; }

@@ -16,6 +16,9 @@ internal static class AuditEventFactory
         var policy = (PolicySources.ResolvedPolicy?)context.Policy;
         var app = (Apps.GitHubAppRuntime?)context.App;
         var result = outcome.Result;
+
+        // A token minted for a caller that went away: audited with what was minted (and revoked).
+        var minted = result ?? context.Result;
         return new AuditEvent
         {
             Time = now,
@@ -32,9 +35,10 @@ internal static class AuditEventFactory
             Audience = caller?.Audiences,
             PolicySource = policy?.Origin,
             InstallationId = context.InstallationId == 0 ? null : context.InstallationId,
-            Permissions = result?.Permissions,
-            Repositories = result?.Repositories,
-            TokenSha256 = result is null ? null : TokenFingerprint.Sha256(result.Token),
+            Permissions = minted?.Permissions,
+            Repositories = minted?.Repositories,
+            TokenSha256 = minted is null ? null : TokenFingerprint.Sha256(minted.Token),
+            TokenRevoked = context.IssuedTokenRevoked,
             DurationMs = Math.Round(outcome.Duration.TotalMilliseconds, 3),
             ClientAddress = request.ClientAddress,
             UserAgent = request.UserAgent,

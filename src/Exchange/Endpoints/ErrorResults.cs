@@ -21,6 +21,7 @@ internal static class ErrorResults
             ExchangeErrorKind.RateLimited => (StatusCodes.Status429TooManyRequests, "rate_limited"),
             ExchangeErrorKind.GitHubError => (StatusCodes.Status502BadGateway, "upstream_error"),
             ExchangeErrorKind.Replayed => (StatusCodes.Status409Conflict, "token_replayed"),
+            ExchangeErrorKind.ClientDisconnected => (ResultDelivery.ClientClosedRequest, "client_disconnected"),
             _ => (StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable"),
         };
         if (status == StatusCodes.Status401Unauthorized)
@@ -42,6 +43,7 @@ internal static class ErrorResults
             ExchangeErrorKind.InvalidTarget => (StatusCodes.Status400BadRequest, "invalid_target"),
             ExchangeErrorKind.RateLimited => (StatusCodes.Status429TooManyRequests, "temporarily_unavailable"),
             ExchangeErrorKind.GitHubError => (StatusCodes.Status502BadGateway, "server_error"),
+            ExchangeErrorKind.ClientDisconnected => (ResultDelivery.ClientClosedRequest, "client_disconnected"),
             _ => (StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable"),
         };
         return Write(e, http, status, code);

@@ -89,7 +89,7 @@ public static class ExchangeEndpoints
     private static async Task<IResult> RunBearerExchangeAsync(HttpContext http, ExchangePipeline pipeline, ExchangeParameters parameters, string endpoint)
     {
         var token = BearerToken.Read(http.Request, out var authorizationProblem);
-        var result = await pipeline.ExecuteAsync(
+        await pipeline.ExecuteAndDeliverAsync(
             new ExchangeRequest
             {
                 AuthorizationProblem = authorizationProblem,
@@ -101,13 +101,16 @@ public static class ExchangeEndpoints
                 ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
                 UserAgent = RequestMetadata.UserAgent(http),
                 Endpoint = endpoint,
+                ClientAborted = http.RequestAborted,
             },
-            http.RequestAborted);
-        return TypedResults.Json(
-            new ExchangeResponse(
-                result.Token, FormatTime(result.ExpiresAt), result.Permissions, result.Repositories, result.RepositorySelection,
-                result.Scope, result.Identity, result.App),
-            EndpointJsonContext.Default.ExchangeResponse);
+            result => ResultDelivery.TryWriteAsync(http, TypedResults.Json(
+                new ExchangeResponse(
+                    result.Token, FormatTime(result.ExpiresAt), result.Permissions, result.Repositories, result.RepositorySelection,
+                    result.Scope, result.Identity, result.App),
+                EndpointJsonContext.Default.ExchangeResponse)));
+
+        // Written above (or revoked when it could not be).
+        return Results.Empty;
     }
 
     /// <summary>GitHub's own format (<c>2026-01-01T12:00:00Z</c>), which every client already parses.</summary>

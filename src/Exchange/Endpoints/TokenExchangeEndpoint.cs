@@ -46,7 +46,7 @@ internal static class TokenExchangeEndpoint
             }
 
             ValidateTokenParameters(form);
-            var result = await pipeline.ExecuteAsync(
+            await pipeline.ExecuteAndDeliverAsync(
                 new ExchangeRequest
                 {
                     Scope = NullIfAbsent(form["scope"]),
@@ -57,13 +57,18 @@ internal static class TokenExchangeEndpoint
                     ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
                     UserAgent = RequestMetadata.UserAgent(http),
                     Endpoint = "token_exchange",
+                    ClientAborted = http.RequestAborted,
                 },
-                http.RequestAborted);
+                result =>
+                {
+                    var expiresIn = (long)Math.Max(0, (result.ExpiresAt - time.GetUtcNow()).TotalSeconds);
+                    return ResultDelivery.TryWriteAsync(http, TypedResults.Json(
+                        new TokenExchangeResponse(result.Token, AccessTokenType, "Bearer", expiresIn),
+                        EndpointJsonContext.Default.TokenExchangeResponse));
+                });
 
-            var expiresIn = (long)Math.Max(0, (result.ExpiresAt - time.GetUtcNow()).TotalSeconds);
-            return TypedResults.Json(
-                new TokenExchangeResponse(result.Token, AccessTokenType, "Bearer", expiresIn),
-                EndpointJsonContext.Default.TokenExchangeResponse);
+            // Written above (or revoked when it could not be).
+            return Results.Empty;
         }
         catch (ExchangeException e)
         {

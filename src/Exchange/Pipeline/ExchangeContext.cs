@@ -31,10 +31,18 @@ public sealed class ExchangeContext(ExchangeRequest request)
     /// <summary>Set by the minting step.</summary>
     public ExchangeResult? Result { get; set; }
 
+    /// <summary>Revokes the minted token (set by the minting step); true when GitHub confirmed it.</summary>
+    public Func<CancellationToken, Task<bool>>? RevokeIssued { get; set; }
+
+    /// <summary>Set when the minted token could not be delivered: whether it was revoked.</summary>
+    public bool? IssuedTokenRevoked { get; set; }
+
     private List<Func<Task>>? _onFailure;
 
     /// <summary>Registers work to undo when a later step fails (e.g. release a replay reservation).</summary>
     public void OnFailure(Func<Task> undo) => (_onFailure ??= []).Add(undo);
+
+    internal void ClearFailureCallbacks() => _onFailure = null;
 
     internal async Task RunFailureCallbacksAsync()
     {

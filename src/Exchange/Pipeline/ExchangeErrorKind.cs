@@ -35,4 +35,10 @@ public enum ExchangeErrorKind
 
     /// <summary>The replay store could not be consulted: fail closed (503).</summary>
     ReplayStoreUnavailable,
+
+    /// <summary>
+    /// The caller went away: before the mint (nothing minted), or before the token could be delivered (it is revoked).
+    /// 499 in metrics; nobody reads the response.
+    /// </summary>
+    ClientDisconnected,
 }

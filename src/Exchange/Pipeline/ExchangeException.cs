@@ -54,6 +54,10 @@ public sealed class ExchangeException : Exception
     public static ExchangeException Replayed(string logDetail = "token already exchanged") =>
         new(ExchangeErrorKind.Replayed, "token_replayed", "this token has already been used", logDetail, null, null);
 
+    /// <param name="reasonCode"><see cref="ReasonCodes.AbortedBeforeMint"/> or <see cref="ReasonCodes.NotDelivered"/>.</param>
+    public static ExchangeException ClientDisconnected(string reasonCode, string logDetail) =>
+        new(ExchangeErrorKind.ClientDisconnected, reasonCode, "the client closed the request", logDetail, null, null);
+
     public static ExchangeException ReplayStoreUnavailable(string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.ReplayStoreUnavailable, "replay_store_unavailable", "the service is temporarily unavailable; retry later", logDetail, TimeSpan.FromSeconds(5), inner);
 }

@@ -10,18 +10,38 @@ public sealed partial class ExchangePipeline
     private readonly IExchangeObserver[] _observers;
     private readonly ILogger<ExchangePipeline> _logger;
     private readonly TimeProvider _time;
+    private readonly InFlightExchanges _inFlight;
 
     public ExchangePipeline(
-        IEnumerable<IExchangeStep> steps, IEnumerable<IExchangeObserver> observers, TimeProvider time, ILogger<ExchangePipeline> logger)
+        IEnumerable<IExchangeStep> steps, IEnumerable<IExchangeObserver> observers, TimeProvider time, ILogger<ExchangePipeline> logger,
+        InFlightExchanges? inFlight = null)
     {
         _steps = [.. steps.OrderBy(s => s.Order)];
         _observers = [.. observers];
         _time = time;
         _logger = logger;
+        _inFlight = inFlight ?? new InFlightExchanges(time);
     }
 
     /// <summary>Returns the minted token, or throws <see cref="ExchangeException"/> describing why nothing was issued.</summary>
-    public async Task<ExchangeResult> ExecuteAsync(ExchangeRequest request, CancellationToken cancellationToken)
+    public Task<ExchangeResult> ExecuteAsync(ExchangeRequest request, CancellationToken cancellationToken) =>
+        ExecuteCoreAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Runs the exchange to the end whatever the caller does (counted in <see cref="InFlightExchanges"/>, on its bounded
+    /// token rather than the caller's), then hands the token to <paramref name="deliver"/>. When that reports the caller
+    /// gone, the token is revoked, the reservation released (if the revoke succeeded) and the attempt audited as
+    /// <c>client_disconnected</c>/<c>not_delivered</c>. Throws <see cref="ExchangeException"/> for failures before that.
+    /// </summary>
+    public async Task ExecuteAndDeliverAsync(ExchangeRequest request, Func<ExchangeResult, Task<bool>> deliver)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        using var lease = _inFlight.Begin();
+        await ExecuteCoreAsync(request, deliver, lease.Token);
+    }
+
+    private async Task<ExchangeResult> ExecuteCoreAsync(
+        ExchangeRequest request, Func<ExchangeResult, Task<bool>>? deliver, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var context = new ExchangeContext(request);
@@ -33,6 +53,11 @@ public sealed partial class ExchangePipeline
             }
 
             var result = context.Result ?? throw new UnreachableException("the minting step did not produce a token");
+            if (deliver is not null && !await deliver(result))
+            {
+                throw await UndeliveredAsync(context, cancellationToken);
+            }
+
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 var fingerprint = TokenFingerprint.Sha256(result.Token);
@@ -66,6 +91,36 @@ public sealed partial class ExchangePipeline
             await context.RunFailureCallbacksAsync();
             throw;
         }
+    }
+
+    /// <summary>Revokes a token its caller never received; true when GitHub confirmed.</summary>
+    private static async Task<ExchangeException> UndeliveredAsync(ExchangeContext context, CancellationToken cancellationToken)
+    {
+        var revoked = false;
+        if (context.RevokeIssued is { } revoke)
+        {
+            try
+            {
+                revoked = await revoke(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                revoked = false;
+            }
+        }
+
+        context.IssuedTokenRevoked = revoked;
+        if (!revoked)
+        {
+            // The token may still be live: keep its reservation, so the same identity token cannot get a second one.
+            context.ClearFailureCallbacks();
+        }
+
+        return ExchangeException.ClientDisconnected(
+            ReasonCodes.NotDelivered,
+            revoked
+                ? "the caller went away before the token was delivered; it was revoked"
+                : "the caller went away before the token was delivered; revoking it failed, it expires on its own");
     }
 
     private void Notify(ExchangeOutcome outcome)

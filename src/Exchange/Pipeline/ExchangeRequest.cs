@@ -28,4 +28,10 @@ public sealed class ExchangeRequest
 
     /// <summary>The caller's User-Agent, truncated (audit only).</summary>
     public string? UserAgent { get; init; }
+
+    /// <summary>
+    /// Fires when the caller goes away. It does not cancel the exchange (a mint in flight completes and is audited); the
+    /// mint is not started once it fired, and a token minted for a caller that left is revoked.
+    /// </summary>
+    public CancellationToken ClientAborted { get; init; }
 }

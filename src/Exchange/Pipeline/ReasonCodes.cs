@@ -15,6 +15,12 @@ public static class ReasonCodes
     /// <summary>An organization policy's <c>*</c> could not be turned into 1-500 repository names.</summary>
     public const string RepositoriesUnresolved = "repositories_unresolved";
 
+    /// <summary>The caller went away before the mint started: nothing was minted.</summary>
+    public const string AbortedBeforeMint = "aborted_before_mint";
+
+    /// <summary>The caller went away before the minted token could be written to it: the token was revoked.</summary>
+    public const string NotDelivered = "not_delivered";
+
     public static string For(TokenRejectionReason reason) => "token_" + ToSnakeCase(reason.ToString());
 
     public static string For(PolicyDenialReason reason) => reason == PolicyDenialReason.AudienceNotForService

@@ -104,6 +104,7 @@ public sealed class GithubStsMetrics : IDisposable
         ExchangeErrorKind.IdentityProviderUnavailable => "identity_provider_unavailable",
         ExchangeErrorKind.GitHubUnavailable => "github_unavailable",
         ExchangeErrorKind.GitHubError => "github_error",
+        ExchangeErrorKind.ClientDisconnected => "client_disconnected",
         _ => "other",
     };
 

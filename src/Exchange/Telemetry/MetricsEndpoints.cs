@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using GithubSts.Exchange.Apps;
+using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Health;
 using GithubSts.Exchange.Pipeline;
@@ -81,7 +82,8 @@ public static class MetricsEndpoints
             finally
             {
                 var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-                var status = failed && !http.Response.HasStarted ? StatusCodes.Status500InternalServerError : http.Response.StatusCode;
+                var status = ResultDelivery.ClientWentAway(http, failed) ? ResultDelivery.ClientClosedRequest
+                    : failed && !http.Response.HasStarted ? StatusCodes.Status500InternalServerError : http.Response.StatusCode;
                 metrics.HttpRequestFinished(endpoint, MethodLabel(http.Request.Method), status, Stopwatch.GetElapsedTime(started));
             }
         });

@@ -2,6 +2,7 @@ using GithubSts.Exchange;
 using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.Health;
+using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Kubernetes;
 using Microsoft.AspNetCore.Http.Features;
@@ -92,8 +93,10 @@ public static class GithubStsHost
             builder.Services.AddGithubStsRateLimiting(rateLimit);
         }
 
-        // In-flight exchanges (bounded by outbound timeouts) finish before the host stops.
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // In-flight exchanges finish (and are audited) before the host stops: their drain is bounded by
+        // InFlightExchanges.DrainTimeout, plus time for the listener and the audit writer. The chart's
+        // terminationGracePeriodSeconds must exceed this.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = InFlightExchanges.DrainTimeout + TimeSpan.FromSeconds(10));
         builder.Services.AddGithubStsExchange(options);
         if (cluster is not null)
         {

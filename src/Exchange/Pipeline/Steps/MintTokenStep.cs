@@ -29,7 +29,15 @@ public sealed class MintTokenStep(GitHubApiClient github) : IExchangeStep
         {
             context.InstallationId = await github.GetInstallationIdAsync(app, target.Owner, target.Repository, cancellationToken);
             var repositories = await RepositoriesAsync(context, policy, cancellationToken);
+
+            // The last point where nothing exists yet: a caller that already left gets no token minted at all.
+            if (context.Request.ClientAborted.IsCancellationRequested)
+            {
+                throw ExchangeException.ClientDisconnected(ReasonCodes.AbortedBeforeMint, "the caller went away before the mint started");
+            }
+
             var token = await github.CreateInstallationTokenAsync(app, context.InstallationId, policy.Permissions, repositories, cancellationToken);
+            context.RevokeIssued = ct => RevokeAsync(app, token.Token, ct);
             context.Result = new ExchangeResult(
                 token.Token,
                 token.ExpiresAt,
@@ -43,6 +51,19 @@ public sealed class MintTokenStep(GitHubApiClient github) : IExchangeStep
         catch (GitHubApiException e)
         {
             throw GitHubErrors.ToExchangeException(e, "minting the installation token");
+        }
+    }
+
+    private async Task<bool> RevokeAsync(GitHubAppCredentials app, string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await github.RevokeInstallationTokenAsync(app, token, cancellationToken);
+            return true;
+        }
+        catch (GitHubApiException)
+        {
+            return false;
         }
     }
 
