@@ -30,4 +30,10 @@ public sealed class GithubStsOptions
 
     /// <summary>Per-client rate limit on the exchange endpoints; null when off.</summary>
     public RateLimitSettings? RateLimit { get; init; }
+
+    /// <summary>Proxies whose <c>X-Forwarded-For</c> is believed; empty: nobody's.</summary>
+    public IReadOnlyList<System.Net.IPAddress> TrustedProxies { get; init; } = [];
+
+    /// <summary>Networks of proxies whose <c>X-Forwarded-For</c> is believed; empty: nobody's.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedNetworks { get; init; } = [];
 }

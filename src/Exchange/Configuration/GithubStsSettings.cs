@@ -139,6 +139,21 @@ public sealed class LoggingSettings
 public sealed class LimitSettings
 {
     public RateLimitSettings RateLimit { get; set; } = new();
+
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+}
+
+/// <summary>
+/// Peers whose <c>X-Forwarded-For</c> is believed (the client address of the rate limiter and the audit trail).
+/// Empty (the default): the header is ignored from everyone, loopback included.
+/// </summary>
+public sealed class ForwardedHeadersSettings
+{
+    /// <summary>IP addresses of trusted reverse proxies.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>CIDR ranges of trusted reverse proxies (e.g. <c>10.0.0.0/8</c>).</summary>
+    public List<string> TrustedNetworks { get; set; } = [];
 }
 
 /// <summary>Per-client (remote address) token bucket on the exchange endpoints; off by default.</summary>

@@ -73,8 +73,37 @@ internal static class SettingsValidator
                 _ => throw new ConfigurationException("logging.format", "must be text or json"),
             },
             RateLimit = ValidateRateLimit(settings.Limits.RateLimit),
+            TrustedProxies = ValidateList<System.Net.IPAddress>(
+                settings.Limits.ForwardedHeaders.TrustedProxies, "limits.forwardedHeaders.trustedProxies", "an IP address", TryParseAddress),
+            TrustedNetworks = ValidateList<System.Net.IPNetwork>(
+                settings.Limits.ForwardedHeaders.TrustedNetworks, "limits.forwardedHeaders.trustedNetworks", "a CIDR range such as 10.0.0.0/8", TryParseNetwork),
         };
     }
+
+    private delegate bool Parser<T>(string text, out T value);
+
+    private static List<T> ValidateList<T>(List<string> values, string setting, string expected, Parser<T> parse)
+    {
+        var result = new List<T>(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (!parse(values[i], out var value))
+            {
+                throw new ConfigurationException($"{setting}[{i}]", $"'{values[i]}' is not {expected}");
+            }
+
+            result.Add(value);
+        }
+
+        return result;
+    }
+
+    private static bool TryParseAddress(string text, out System.Net.IPAddress address) =>
+        System.Net.IPAddress.TryParse(text, out address!) && !text.Contains('/', StringComparison.Ordinal);
+
+    // A network whose address has bits outside the prefix (10.0.0.1/8) is refused: it is most likely a typo.
+    private static bool TryParseNetwork(string text, out System.Net.IPNetwork network) =>
+        System.Net.IPNetwork.TryParse(text, out network) && text.Contains('/', StringComparison.Ordinal);
 
     private static RateLimitSettings? ValidateRateLimit(RateLimitSettings rateLimit)
     {

@@ -6,6 +6,7 @@ using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Kubernetes;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace GithubSts.Operator.Hosting;
 
@@ -88,6 +89,29 @@ public static class GithubStsHost
             builder.Logging.AddSimpleConsole(text => text.IncludeScopes = true);
         }
 
+        var trustsProxies = options.TrustedProxies.Count > 0 || options.TrustedNetworks.Count > 0;
+        if (trustsProxies)
+        {
+            builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+            {
+                // X-Forwarded-For only, believed only from the configured peers: ASP.NET Core's default loopback entries
+                // are cleared, and the chain is walked back only through trusted proxies (ForwardLimit null).
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                forwarded.ForwardLimit = null;
+                foreach (var proxy in options.TrustedProxies)
+                {
+                    forwarded.KnownProxies.Add(proxy);
+                }
+
+                foreach (var network in options.TrustedNetworks)
+                {
+                    forwarded.KnownIPNetworks.Add(network);
+                }
+            });
+        }
+
         if (options.RateLimit is { } rateLimit)
         {
             builder.Services.AddGithubStsRateLimiting(rateLimit);
@@ -108,6 +132,12 @@ public static class GithubStsHost
         StartupLog.Issuers(app.Logger, options.Oidc, clusterConfigured: cluster is not null);
         var readiness = app.Services.GetRequiredService<ServiceReadiness>();
         app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
+
+        if (trustsProxies)
+        {
+            // First, so the rate limiter's partition and the audit's client_address see the resolved client.
+            app.UseForwardedHeaders();
+        }
 
         app.UseGithubStsResponseHygiene();
         if (options.RateLimit is not null)

@@ -99,6 +99,10 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("GITHUBSTS_GITHUB_ORG_POLICY_REPO", "..", "apps[0].orgPolicyRepo")]
     [InlineData("GITHUBSTS_GITHUB_APP_NAME", "../x", "apps[0].name")]
     [InlineData("GITHUBSTS_STS_IDENTIFER", "typo", "GITHUBSTS_STS_IDENTIFER")]
+    [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_PROXIES", "10.0.0.0/8", "limits.forwardedHeaders.trustedProxies[0]")]
+    [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_PROXIES", "10.0.0.1,proxy.example", "limits.forwardedHeaders.trustedProxies[1]")]
+    [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_NETWORKS", "10.0.0.1", "limits.forwardedHeaders.trustedNetworks[0]")]
+    [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_NETWORKS", "10.0.0.0/33", "limits.forwardedHeaders.trustedNetworks[0]")]
     public void Invalid_settings_stop_startup_naming_the_setting(string variable, string value, string setting)
     {
         var environment = Env();
