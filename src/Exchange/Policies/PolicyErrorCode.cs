@@ -15,4 +15,6 @@ public enum PolicyErrorCode
     RepositoriesNotAllowed,
     InvalidRepository,
     InvalidLifetime,
+    PatternTooComplex,
+    PatternBudgetExceeded,
 }
