@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Policies;
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes.Models;
@@ -46,7 +47,13 @@ public sealed class TrustPolicyReconciler(
             return ReconcileResult.Done;
         }
 
-        index.Upsert(indexed);
+        if (!index.TryUpsert(indexed, HeavyPatternBudget.PerNamespace))
+        {
+            index.Remove(key.Namespace!, key.Name);
+            await ReportAsync(policy, compiled, ConditionReasons.PatternBudgetExceeded, $"the TrustPolicies of namespace {indexed.Namespace} would need more than {HeavyPatternBudget.PerNamespace} patterns on the linear-time engine; simplify patterns (see README, Pattern language)", ct);
+            return ReconcileResult.Done;
+        }
+
         var winner = index.Winner(indexed.Key);
         if (winner is not null && (winner.Namespace != indexed.Namespace || winner.Name != indexed.Name))
         {

@@ -41,6 +41,7 @@ public static class ConditionReasons
     public const string NamespaceNotAllowed = "NamespaceNotAllowed";
     public const string PermissionsExceedApp = "PermissionsExceedApp";
     public const string Conflict = "Conflict";
+    public const string PatternBudgetExceeded = "PatternBudgetExceeded";
     public const string NotAccepted = "NotAccepted";
     public const string Indexed = "Indexed";
 }
