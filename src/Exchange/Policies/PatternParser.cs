@@ -168,7 +168,7 @@ internal sealed class PatternParser
     }
 
     /// <summary>Names the construct behind <c>(?</c> so the author learns what was refused.</summary>
-    private string DescribeSpecialGroup() => (Peek(2), Peek(3)) switch
+    private string DescribeSpecialGroup() => (Peek(1), Peek(2)) switch
     {
         ('#', _) => "a comment (?#...)",
         ('=', _) => "a lookahead (?=...)",
@@ -184,9 +184,9 @@ internal sealed class PatternParser
 
     private bool GroupNameHasMinus()
     {
-        var close = Peek(2) == '<' ? '>' : '\'';
-        var end = _pattern.IndexOf(close, _pos + 3);
-        return end > 0 && _pattern.AsSpan(_pos + 3, end - _pos - 3).Contains('-');
+        var close = Peek(1) == '<' ? '>' : '\'';
+        var end = _pattern.IndexOf(close, _pos + 2);
+        return end > 0 && _pattern.AsSpan(_pos + 2, end - _pos - 2).Contains('-');
     }
 
     private PatternCharSet ParseClass()
@@ -217,6 +217,11 @@ internal sealed class PatternParser
 
                 _pos++;
                 break;
+            }
+
+            if (Peek() == '-' && Peek(1) == '[')
+            {
+                throw Error(_pos, "uses character class subtraction -[...], which is not supported");
             }
 
             var memberStart = _pos;

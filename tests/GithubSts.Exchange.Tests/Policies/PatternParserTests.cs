@@ -70,6 +70,6 @@ public class PatternParserTests
     {
         var sequence = Assert.IsType<PatternSequence>(PatternParser.Parse("ab(c|d)"));
 
-        Assert.Equal(2, Assert.IsType<PatternAlternation>(sequence.Items[2]).Offset);
+        Assert.Equal(3, Assert.IsType<PatternAlternation>(sequence.Items[2]).Offset);
     }
 }
