@@ -1,11 +1,9 @@
-using System.Text.RegularExpressions;
-
 namespace GithubSts.Exchange.Policies;
 
 /// <summary>A <c>claim_pattern</c> entry; the log details are built once so denials do not allocate.</summary>
 internal sealed class ClaimRule
 {
-    public ClaimRule(string name, Regex pattern)
+    public ClaimRule(string name, CompiledPattern pattern)
     {
         Name = name;
         Pattern = pattern;
@@ -16,7 +14,7 @@ internal sealed class ClaimRule
 
     public string Name { get; }
 
-    public Regex Pattern { get; }
+    public CompiledPattern Pattern { get; }
 
     public string MissingDetail { get; }
 

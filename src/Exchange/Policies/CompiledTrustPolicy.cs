@@ -46,6 +46,9 @@ public sealed class CompiledTrustPolicy
 
     public TimeSpan? MaxTokenLifetime { get; }
 
+    /// <summary>Patterns that need the linear-time engine: what the per-namespace and per-owner budgets count.</summary>
+    public int HeavyPatternCount { get; internal init; }
+
     internal MatchRule Issuer { get; }
 
     internal MatchRule Subject { get; }

@@ -30,4 +30,11 @@ public enum PolicyErrorCode
 
     /// <summary>A permission or level above the App's <c>maxPermissions</c>.</summary>
     PermissionExceedsApp,
+
+
+    /// <summary>A pattern too ambiguous or too large for either engine (see README, Pattern language).</summary>
+    PatternTooComplex,
+
+    /// <summary>More patterns, pattern size or heavy patterns than one policy, namespace or owner may have.</summary>
+    PatternBudgetExceeded,
 }

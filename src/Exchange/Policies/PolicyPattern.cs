@@ -3,44 +3,67 @@ using System.Text.RegularExpressions;
 namespace GithubSts.Exchange.Policies;
 
 /// <summary>
-/// Compiles the regular expressions of trust policies: bounded length, no Unicode-aware shorthands or inline options,
-/// a full-string anchor that also covers alternations, and matching that cannot blow up on hostile input.
+/// Compiles the regular expressions of trust policies. The text is parsed by <see cref="PatternParser"/>, a whitelist
+/// of a small documented language, and every decision (which engine, the issuer host rule, the cost budgets) is made on
+/// that parse, never on the text; .NET's own parser checks the same text as a second gate.
 /// </summary>
 /// <remarks>
-/// Two engines, same .NET parser and therefore the same language. The linear-time NonBacktracking engine is safe for
-/// any pattern but costs about 20 ms and 1 MB per pattern to build — 10,000 TrustPolicies would need gigabytes. So a
-/// pattern whose shape keeps backtracking linear in the input (quantifiers only on single characters or classes, at
-/// most one of them unbounded, the bounded ones small, no nested repetition) runs on the interpreter (microseconds,
-/// about 2 KB). Every other pattern gets NonBacktracking. The interpreter's match timeout is only a last resort: it is
-/// wall-clock time, so it must be far above what a preempted thread on a busy machine can lose (a 20 ms timeout
-/// denied valid tokens under benchmark load).
+/// Two engines, same language. A pattern whose parse proves backtracking linear in the input (at most one unbounded
+/// repetition that can trade characters, and at most <see cref="MaxInterpreterPaths"/> ways through the rest) runs
+/// on the interpreter: microseconds and about 2 KB. Every other pattern goes to the NonBacktracking engine, whose
+/// automaton is built lazily and can grow exponentially in the number of positions it tracks at once; patterns above
+/// <see cref="MaxAmbiguity"/> such positions are refused, because neither engine can match them within bounds.
+/// The match timeout is only a last resort (wall-clock time: far above what a preempted thread can lose).
 /// </remarks>
 public static class PolicyPattern
 {
     public const int MaxLength = 256;
 
-    /// <summary>Patterns with more unbounded repetitions than this use the linear-time engine.</summary>
-    internal const int MaxUnboundedRepeats = 1;
+    /// <summary>The most character positions a pattern may have once counted repetitions are unrolled.</summary>
+    public const int MaxExpandedSize = 1000;
 
-    /// <summary>The product of (bound + 1) over bounded repetitions above which a pattern uses the linear-time engine.</summary>
-    internal const long MaxBoundedWidth = 256;
+    /// <summary>The most ways through a pattern, besides its one linear repetition, that the interpreter may try.</summary>
+    public const int MaxInterpreterPaths = 64;
 
-    // NonBacktracking: matching is linear in the input (no ReDoS) and backreferences, lookarounds,
-    // atomic groups and huge counted repetitions are refused at construction.
+    /// <summary>The most positions a NonBacktracking pattern may have to track at once (see <see cref="PatternAnalysis"/>).</summary>
+    public const int MaxAmbiguity = 6;
+
     internal const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
     internal const RegexOptions BacktrackingOptions = RegexOptions.CultureInvariant;
 
-    /// <summary>A match that takes longer is a denial (see <see cref="IsMatch"/>); the shapes allowed make this unreachable.</summary>
+    /// <summary>A match that takes longer is a denial (see <see cref="CompiledPattern.IsMatch"/>); the accepted language makes this unreachable.</summary>
     internal static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
-    // Counted repetitions above this bound count as unbounded (and large ones go to the engine that refuses them).
-    private const int MaxSmallCount = 16;
-
-    /// <summary>Validates <paramref name="pattern"/> and returns it anchored as <c>\A(?:pattern)\z</c>.</summary>
+    /// <summary>Validates <paramref name="pattern"/>; it will match as <c>\A(?:pattern)\z</c>.</summary>
     /// <param name="field">The YAML field name reported in errors, e.g. <c>claim_pattern.environment</c>.</param>
     /// <exception cref="PolicyPatternException">The pattern is not allowed.</exception>
-    public static Regex Compile(string pattern, string field)
+    public static CompiledPattern Compile(string pattern, string field) => Compile(pattern, field, out _);
+
+    /// <summary>
+    /// <see cref="Compile(string, string)"/> plus the rule that an issuer pattern cannot span the host: no <c>.</c> or
+    /// class that can match <c>/</c>, and no <c>/</c> under a quantifier or inside an alternation.
+    /// </summary>
+    /// <exception cref="PolicyPatternException">The pattern is not allowed.</exception>
+    public static CompiledPattern CompileIssuerPattern(string pattern, string field)
+    {
+        var compiled = Compile(pattern, field, out var root);
+        HostSpanRule.Check(root, field);
+        return compiled;
+    }
+
+    /// <summary>The engine <paramref name="root"/> would get, or null when neither can match it within bounds.</summary>
+    internal static PatternEngine? ChooseEngine(PatternAnalysis analysis)
+    {
+        if (analysis.PathDegree <= 1 && analysis.PathConstant <= MaxInterpreterPaths)
+        {
+            return PatternEngine.Interpreter;
+        }
+
+        return analysis.Ambiguity <= MaxAmbiguity ? PatternEngine.NonBacktracking : null;
+    }
+
+    private static CompiledPattern Compile(string pattern, string field, out PatternNode root)
     {
         ArgumentNullException.ThrowIfNull(field);
         if (string.IsNullOrEmpty(pattern))
@@ -53,154 +76,50 @@ public static class PolicyPattern
             throw Invalid(field, $"is {pattern.Length} characters long; the limit is {MaxLength}");
         }
 
-        // The pattern alone must be a complete expression, so it cannot close the anchoring group (`x)|(.*`).
-        Construct(pattern, field, BacktrackingOptions);
-        UnicodeShorthandRule.Check(pattern, field);
-        InlineOptionsRule.Check(pattern, field);
+        // .NET's parser first, for its precise syntax errors; the pattern alone must be a complete expression, so it
+        // cannot close the anchoring group (`x)|(.*`). Cheap: the interpreter builds no automaton.
+        ValidateWithDotNet(pattern, field);
+        root = PatternParser.Parse(pattern, field);
+        var analysis = PatternAnalysis.Of(root);
+        if (analysis.ExpandedSize > MaxExpandedSize)
+        {
+            throw TooComplex(field, $"has {analysis.ExpandedSize} character positions once repetitions are unrolled; the limit is {MaxExpandedSize}");
+        }
 
         // \z, unlike $, does not match before a trailing newline; the group anchors every alternative.
         var anchored = @"\A(?:" + pattern + @")\z";
-        if (IsSafeForBacktracking(pattern))
+        return ChooseEngine(analysis) switch
         {
-            return Construct(anchored, field, BacktrackingOptions);
-        }
-
-        Construct(pattern, field, Options);
-        return Construct(anchored, field, Options);
+            PatternEngine.Interpreter => new CompiledPattern(anchored, PatternEngine.Interpreter, analysis.ExpandedSize, PatternCache.Get(anchored, PatternEngine.Interpreter)),
+            PatternEngine.NonBacktracking => new CompiledPattern(anchored, PatternEngine.NonBacktracking, analysis.ExpandedSize, regex: null),
+            _ => throw TooComplex(
+                field,
+                $"is too ambiguous to match safely: {analysis.Ambiguity} positions to track at once (the limit is {MaxAmbiguity}); " +
+                "avoid optional or counted wide classes after a repetition, e.g. write [a-z0-9-]+ instead of .*[a-z]{1,20}"),
+        };
     }
 
-    /// <summary>Matches; a match that times out (possible only on the interpreter) is a mismatch, never an error.</summary>
-    public static bool IsMatch(Regex regex, string input)
-    {
-        ArgumentNullException.ThrowIfNull(regex);
-        try
-        {
-            return regex.IsMatch(input);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// True when backtracking on this pattern stays linear in the input: every quantifier applies to a single
-    /// character, escape or class (no nested or grouped repetition, so no exponential paths), at most
-    /// <see cref="MaxUnboundedRepeats"/> of them unbounded, the bounded ones within <see cref="MaxBoundedWidth"/>, and
-    /// nothing only the linear engine refuses.
-    /// </summary>
-    internal static bool IsSafeForBacktracking(string pattern)
-    {
-        PatternNode root;
-        try
-        {
-            root = PatternParser.Parse(pattern);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var unbounded = 0;
-        var width = 1L;
-        return Visit(root) && unbounded <= MaxUnboundedRepeats && width <= MaxBoundedWidth;
-
-        bool Visit(PatternNode node)
-        {
-            switch (node)
-            {
-                case PatternSequence sequence:
-                    return sequence.Items.All(Visit);
-                case PatternAlternation alternation:
-                    return alternation.Branches.All(Visit);
-                case PatternRepeat { Body: PatternAtom { Kind: not PatternAtomKind.Anchor } atom } repeat:
-                    if (repeat.MaxCount is not { } max || max > MaxSmallCount)
-                    {
-                        unbounded++;
-                    }
-                    else
-                    {
-                        width = Math.Min(width * (max + 1), long.MaxValue / 64);
-                    }
-
-                    return (repeat.MaxCount ?? 0) <= 1000 && IsPlainAtom(atom);
-                case PatternAtom atom:
-                    return IsPlainAtom(atom);
-                default:
-                    // Grouped or nested repetition, special groups, inline options.
-                    return false;
-            }
-        }
-    }
-
-    /// <summary>Not a backreference (<c>\1</c>, <c>\k&lt;n&gt;</c>) or an anchor the linear engine treats differently (<c>\G</c>, <c>\b</c>).</summary>
-    private static bool IsPlainAtom(PatternAtom atom) => atom.Kind switch
-    {
-        PatternAtomKind.Escape => atom.Text.Length < 2 || !(char.IsAsciiDigit(atom.Text[1]) && atom.Text[1] != '0') && atom.Text[1] != 'k',
-        PatternAtomKind.Anchor => atom.Text is "^" or "$" or @"\A" or @"\z" or @"\Z",
-        _ => true,
-    };
-
-    /// <summary>
-    /// <see cref="Compile"/> plus the rule that an issuer pattern cannot span the host: no <c>.</c> or class that
-    /// can match <c>/</c>, and no <c>/</c> under a quantifier or inside an alternation.
-    /// </summary>
-    /// <exception cref="PolicyPatternException">The pattern is not allowed.</exception>
-    public static Regex CompileIssuerPattern(string pattern, string field)
-    {
-        var regex = Compile(pattern, field);
-        HostSpanRule.Check(Analyse(pattern, field), field);
-        return regex;
-    }
+    internal static PolicyPatternException TooComplex(string field, string message) =>
+        new(new PolicyError(PolicyErrorCode.PatternTooComplex, field, message));
 
     internal static PolicyPatternException Invalid(string field, string message) =>
         new(new PolicyError(PolicyErrorCode.InvalidPattern, field, message));
 
-    private static PatternNode Analyse(string pattern, string field)
+    private static void ValidateWithDotNet(string pattern, string field)
     {
         try
         {
-            return PatternParser.Parse(pattern);
-        }
-        catch (FormatException ex)
-        {
-            // Not expected for a pattern .NET accepted; refusing is the safe answer.
-            throw Invalid(field, $"could not be analysed ({ex.Message})");
-        }
-    }
-
-    private static Regex Construct(string pattern, string field, RegexOptions options)
-    {
-        try
-        {
-            return options.HasFlag(RegexOptions.NonBacktracking) ? new Regex(pattern, options) : new Regex(pattern, options, MatchTimeout);
+            _ = new Regex(pattern, BacktrackingOptions, MatchTimeout);
         }
         catch (RegexParseException ex)
         {
             // Built from the error kind rather than ex.Message, which repeats the whole pattern.
             throw Invalid(field, $"is not a valid regular expression: {Humanize(ex.Error)} at offset {ex.Offset}");
         }
-        catch (NotSupportedException ex)
-        {
-            throw Invalid(field, DescribeUnsupported(ex.Message));
-        }
         catch (ArgumentException)
         {
             throw Invalid(field, "is not a valid regular expression");
         }
-    }
-
-    private static string DescribeUnsupported(string engineMessage)
-    {
-        const string Marker = "containing: ";
-        var at = engineMessage.IndexOf(Marker, StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            var construct = engineMessage[(at + Marker.Length)..].TrimEnd('.');
-            return $"uses a construct that is not allowed ({construct}); backreferences, lookarounds, atomic groups and conditionals are not supported";
-        }
-
-        return "is too complex for the linear-time matcher (reduce large repetition counts such as {1,100000})";
     }
 
     /// <summary><c>InsufficientOpeningParentheses</c> → <c>insufficient opening parentheses</c>.</summary>

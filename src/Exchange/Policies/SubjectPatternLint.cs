@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace GithubSts.Exchange.Policies;
 
 /// <summary>
@@ -20,11 +18,11 @@ internal static class SubjectPatternLint
         "https://zz.example/zz",
     ];
 
-    public static void Check(Regex compiled, string field)
+    public static void Check(CompiledPattern compiled, string field)
     {
         foreach (var probe in Probes)
         {
-            if (!PolicyPattern.IsMatch(compiled, probe))
+            if (!compiled.IsMatch(probe))
             {
                 return;
             }

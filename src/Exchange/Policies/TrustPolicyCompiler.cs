@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 
 namespace GithubSts.Exchange.Policies;
 
@@ -8,6 +7,15 @@ public static class TrustPolicyCompiler
 {
     /// <summary>The longest caller-token lifetime a policy may allow.</summary>
     public static readonly TimeSpan MaxTokenLifetimeLimit = TimeSpan.FromDays(7);
+
+    /// <summary>The most patterns (issuer, subject, audience and claim patterns together) one policy may have.</summary>
+    public const int MaxPatternsPerPolicy = 32;
+
+    /// <summary>The most character positions (after unrolling repetitions) all patterns of one policy may have together.</summary>
+    public const int MaxPatternCostPerPolicy = 4000;
+
+    /// <summary>The most patterns of one policy that may need the linear-time (heavy) engine.</summary>
+    public const int MaxHeavyPatternsPerPolicy = 4;
 
     /// <summary>Reports every problem, not just the first, so an author can fix a policy in one pass.</summary>
     /// <param name="target">
@@ -18,6 +26,15 @@ public static class TrustPolicyCompiler
     {
         ArgumentNullException.ThrowIfNull(definition);
         var errors = new List<PolicyError>();
+        var patternCount = (definition.IssuerPattern is null ? 0 : 1) + (definition.SubjectPattern is null ? 0 : 1)
+            + (definition.AudiencePattern is null ? 0 : 1) + (definition.ClaimPatterns?.Count ?? 0);
+        if (patternCount > MaxPatternsPerPolicy)
+        {
+            // Refused before any pattern is looked at: the count alone is over budget.
+            errors.Add(new PolicyError(
+                PolicyErrorCode.PatternBudgetExceeded, "claim_pattern", $"the policy has {patternCount} patterns; the limit is {MaxPatternsPerPolicy}"));
+            return PolicyCompileResult.Failure(errors);
+        }
 
         var issuer = CompileRequired(
             definition.Issuer, definition.IssuerPattern, "issuer", "issuer_pattern", PolicyPattern.CompileIssuerPattern, errors);
@@ -37,16 +54,43 @@ public static class TrustPolicyCompiler
             errors.Add(unpinned);
         }
 
+        var patterns = new[] { issuer?.Pattern, subject?.Pattern, audience?.Pattern }
+            .Concat(claims.Select(c => c.Pattern)).OfType<CompiledPattern>().ToList();
+        CheckPatternBudget(patterns, errors);
         if (errors.Count > 0 || issuer is null || subject is null || permissions is null)
         {
             return PolicyCompileResult.Failure(errors);
         }
 
         return PolicyCompileResult.Success(
-            new CompiledTrustPolicy(kind, issuer, subject, audience, claims, permissions, repositories, everyRepository, lifetime));
+            new CompiledTrustPolicy(kind, issuer, subject, audience, claims, permissions, repositories, everyRepository, lifetime)
+            {
+                HeavyPatternCount = patterns.Count(p => p.IsHeavy),
+            });
     }
 
-    private static Regex CompileSubjectPattern(string pattern, string field)
+    private static void CheckPatternBudget(List<CompiledPattern> patterns, List<PolicyError> errors)
+    {
+        var cost = patterns.Sum(p => p.Cost);
+        if (cost > MaxPatternCostPerPolicy)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.PatternBudgetExceeded,
+                string.Empty,
+                $"the patterns have {cost} character positions together once repetitions are unrolled; the limit is {MaxPatternCostPerPolicy}"));
+        }
+
+        var heavy = patterns.Count(p => p.IsHeavy);
+        if (heavy > MaxHeavyPatternsPerPolicy)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.PatternBudgetExceeded,
+                string.Empty,
+                $"{heavy} patterns need the linear-time engine (see README, Pattern language); the limit is {MaxHeavyPatternsPerPolicy} per policy"));
+        }
+    }
+
+    private static CompiledPattern CompileSubjectPattern(string pattern, string field)
     {
         var regex = PolicyPattern.Compile(pattern, field);
         SubjectPatternLint.Check(regex, field);
@@ -55,7 +99,7 @@ public static class TrustPolicyCompiler
 
     private static MatchRule? CompileRequired(
         string? exact, string? pattern, string exactField, string patternField,
-        Func<string, string, Regex> compilePattern, List<PolicyError> errors)
+        Func<string, string, CompiledPattern> compilePattern, List<PolicyError> errors)
     {
         if (exact is null && pattern is null)
         {
@@ -69,7 +113,7 @@ public static class TrustPolicyCompiler
 
     private static MatchRule? CompileOptional(
         string? exact, string? pattern, string exactField, string patternField,
-        Func<string, string, Regex> compilePattern, List<PolicyError> errors)
+        Func<string, string, CompiledPattern> compilePattern, List<PolicyError> errors)
     {
         if (exact is not null && pattern is not null)
         {
@@ -124,8 +168,8 @@ public static class TrustPolicyCompiler
         return rules.ToImmutable();
     }
 
-    private static Regex? TryCompile(
-        string pattern, string field, Func<string, string, Regex> compilePattern, List<PolicyError> errors)
+    private static CompiledPattern? TryCompile(
+        string pattern, string field, Func<string, string, CompiledPattern> compilePattern, List<PolicyError> errors)
     {
         try
         {

@@ -88,7 +88,7 @@ public static class TrustPolicyEvaluator
             return Deny(PolicyDenialReason.ClaimNotString, rule.NotStringDetail);
         }
 
-        return PolicyPattern.IsMatch(rule.Pattern, text) ? PolicyDecision.Allow : Deny(PolicyDenialReason.ClaimMismatch, rule.MismatchDetail);
+        return rule.Pattern.IsMatch(text) ? PolicyDecision.Allow : Deny(PolicyDenialReason.ClaimMismatch, rule.MismatchDetail);
     }
 
     private static PolicyDecision CheckLifetime(TimeSpan? max, ValidatedIdentity identity)

@@ -27,6 +27,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
     private readonly ExpiringCache<string, ResolvedPolicy> _lastGood;
     private readonly SingleFlight<string, ResolvedPolicy?> _loads = new();
     private readonly GithubStsMetrics? _metrics;
+    private readonly OwnerPatternBudget _patternBudget;
 
     public RepositoryPolicySource(
         GitHubApiClient github, RepositoryPolicySourceOptions options, TimeProvider time, ILogger<RepositoryPolicySource> logger,
@@ -39,6 +40,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         _logger = logger;
         _cache = new(options.MaxEntries, time);
         _lastGood = new(options.MaxEntries, time);
+        _patternBudget = new(time, options.CacheTtl > options.StaleTtl ? options.CacheTtl : options.StaleTtl);
     }
 
     public int Order => DefaultOrder;
@@ -166,6 +168,16 @@ public sealed partial class RepositoryPolicySource : IPolicySource
                 LogPolicyInvalid(origin, error.Code.ToString(), error.Field, error.Message);
             }
 
+            return null;
+        }
+
+        if (!_patternBudget.TryAdmit(location.Owner, origin, result.Policy!.HeavyPatternCount, out var ownerHeavy))
+        {
+            LogPolicyInvalid(
+                origin,
+                nameof(PolicyErrorCode.PatternBudgetExceeded),
+                string.Empty,
+                $"the policy files of {location.Owner} would need {ownerHeavy} patterns on the linear-time engine; the limit is {HeavyPatternBudget.PerOwner}");
             return null;
         }
 

@@ -82,7 +82,8 @@ public static class TrustPolicyCompilation
 
     private static string ReasonFor(PolicyErrorCode code) => code switch
     {
-        PolicyErrorCode.InvalidPattern or PolicyErrorCode.OverlyBroadPattern => ConditionReasons.InvalidPattern,
+        PolicyErrorCode.InvalidPattern or PolicyErrorCode.OverlyBroadPattern or PolicyErrorCode.PatternTooComplex => ConditionReasons.InvalidPattern,
+        PolicyErrorCode.PatternBudgetExceeded => ConditionReasons.PatternBudgetExceeded,
         PolicyErrorCode.UnknownPermission or PolicyErrorCode.InvalidPermissionLevel => ConditionReasons.UnknownPermission,
         PolicyErrorCode.PermissionOutsideScope => ConditionReasons.PermissionOutsideScope,
         PolicyErrorCode.MissingRepositories => ConditionReasons.MissingRepositories,

@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Policies;
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes.Models;
@@ -47,7 +48,13 @@ public sealed class TrustPolicyReconciler(
             return ReconcileResult.Done;
         }
 
-        index.Upsert(indexed);
+        if (!index.TryUpsert(indexed, HeavyPatternBudget.PerNamespace))
+        {
+            index.Remove(key.Namespace!, key.Name);
+            await ReportAsync(policy, compiled, ConditionReasons.PatternBudgetExceeded, $"the TrustPolicies of namespace {indexed.Namespace} would need more than {HeavyPatternBudget.PerNamespace} patterns on the linear-time engine; simplify patterns (see README, Pattern language)", ct);
+            return ReconcileResult.Done;
+        }
+
         var (reason, message) = index.StandingOf(indexed.Key, indexed.Namespace, indexed.Name) switch
         {
             // Never name the other namespace or its object: a status and its Events are read by this tenant.

@@ -18,6 +18,10 @@ public sealed class PolicyIndex : IPolicySource
     private readonly Lock _writeLock = new();
     private volatile Snapshot _snapshot = Snapshot.Empty;
 
+    // Heavy (linear-time engine) patterns per indexed policy and per namespace; written under _writeLock.
+    private readonly Dictionary<(string Namespace, string Name), int> _heavyByOwner = [];
+    private readonly Dictionary<string, int> _heavyByNamespace = new(StringComparer.Ordinal);
+
     public int Order => DefaultOrder;
 
     /// <summary>
@@ -62,19 +66,35 @@ public sealed class PolicyIndex : IPolicySource
     /// Adds or replaces the entry of one TrustPolicy (which may have moved to another key). Re-adding the same
     /// generation at the same key changes nothing and raises no event, so reconciles triggered by events settle.
     /// </summary>
-    public void Upsert(IndexedPolicy policy)
+    public void Upsert(IndexedPolicy policy) => TryUpsert(policy, int.MaxValue);
+
+    /// <summary>
+    /// <see cref="Upsert"/>, unless the heavy patterns of <paramref name="policy"/>'s namespace would then exceed
+    /// <paramref name="heavyPatternsPerNamespace"/> (the policy's own earlier entry not counted): then nothing changes.
+    /// Check and write happen under one lock, so concurrent reconciles cannot both squeeze in.
+    /// </summary>
+    public bool TryUpsert(IndexedPolicy policy, int heavyPatternsPerNamespace)
     {
+        ArgumentNullException.ThrowIfNull(policy);
         PolicyIndexKey? previousKey;
         lock (_writeLock)
         {
             var snapshot = _snapshot;
             var owner = (policy.Namespace, policy.Name);
+            var heavy = policy.Compiled.HeavyPatternCount;
+            var others = HeavyPatternsIn(policy.Namespace) - _heavyByOwner.GetValueOrDefault(owner);
+            if (heavy > 0 && others + heavy > heavyPatternsPerNamespace)
+            {
+                return false;
+            }
+
+            SetHeavy(owner, heavy);
             previousKey = snapshot.Owners.TryGetValue(owner, out var previous) ? previous : null;
             if (previousKey == policy.Key && Candidates(policy.Key).FirstOrDefault(p => (p.Namespace, p.Name) == owner) is { } same
                 && same.Generation == policy.Generation && same.Created == policy.Created
                 && same.OverridesRepositoryPolicies == policy.OverridesRepositoryPolicies)
             {
-                return;
+                return true;
             }
 
             var candidates = previousKey is { } old ? Without(snapshot.Candidates, old, owner) : snapshot.Candidates;
@@ -89,6 +109,16 @@ public sealed class PolicyIndex : IPolicySource
         }
 
         KeyChanged?.Invoke(policy.Key, false);
+        return true;
+    }
+
+    /// <summary>Heavy patterns of the policies of <paramref name="ns"/> now in the index.</summary>
+    public int HeavyPatternsIn(string ns)
+    {
+        lock (_writeLock)
+        {
+            return _heavyByNamespace.GetValueOrDefault(ns);
+        }
     }
 
     /// <summary>Removes the entry of one TrustPolicy, if any.</summary>
@@ -104,6 +134,8 @@ public sealed class PolicyIndex : IPolicySource
                 return;
             }
 
+            SetHeavy(owner, 0);
+
             _snapshot = new Snapshot(Without(snapshot.Candidates, key, owner), snapshot.Owners.Remove(owner));
         }
 
@@ -116,6 +148,28 @@ public sealed class PolicyIndex : IPolicySource
 
     private static bool Contested(ImmutableList<IndexedPolicy> candidates) =>
         candidates.Exists(p => !string.Equals(p.Namespace, candidates[0].Namespace, StringComparison.Ordinal));
+
+    private void SetHeavy((string Namespace, string Name) owner, int heavy)
+    {
+        var total = _heavyByNamespace.GetValueOrDefault(owner.Namespace) - _heavyByOwner.GetValueOrDefault(owner) + heavy;
+        if (heavy == 0)
+        {
+            _heavyByOwner.Remove(owner);
+        }
+        else
+        {
+            _heavyByOwner[owner] = heavy;
+        }
+
+        if (total == 0)
+        {
+            _heavyByNamespace.Remove(owner.Namespace);
+        }
+        else
+        {
+            _heavyByNamespace[owner.Namespace] = total;
+        }
+    }
 
     private static ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>> Without(
         ImmutableDictionary<PolicyIndexKey, ImmutableList<IndexedPolicy>> candidates, PolicyIndexKey key, (string, string) owner)

@@ -12,71 +12,64 @@ public class PatternParserTests
         var sequence = Assert.IsType<PatternSequence>(node);
         Assert.Equal(3, sequence.Items.Count);
         var repeat = Assert.IsType<PatternRepeat>(sequence.Items[1]);
+        Assert.Equal(1, repeat.Min);
+        Assert.Null(repeat.Max);
         Assert.Equal(2, Assert.IsType<PatternAlternation>(repeat.Body).Branches.Count);
     }
 
     [Theory]
-    [InlineData("[]a]", "[]a]")]
-    [InlineData("[^]a]", "[^]a]")]
-    [InlineData(@"[\]]", @"[\]]")]
-    [InlineData("[a-z-[aeiou]]", "[a-z-[aeiou]]")]
-    [InlineData("[[:ascii:]", "[[:ascii:]")]
-    public void Character_classes_end_where_dotnet_ends_them(string pattern, string classText)
+    [InlineData("[a-z]", 'q', true)]
+    [InlineData("[a-z]", '/', false)]
+    [InlineData("[^a-z]", '/', true)]
+    [InlineData(@"[\]]", ']', true)]
+    [InlineData(@"[\x2f]", '/', true)]
+    [InlineData(@"[.-0]", '/', true)] // '.' through '0' includes '/'
+    [InlineData("[a-]", '-', true)]
+    [InlineData("[-a]", '-', true)]
+    [InlineData(@"[\-]", '-', true)]
+    public void Character_classes_are_exact_sets(string pattern, char probe, bool contains)
     {
-        var atom = Assert.IsType<PatternAtom>(PatternParser.Parse(pattern));
+        var atom = Assert.IsType<PatternCharSet>(PatternParser.Parse(pattern));
 
         Assert.Equal(PatternAtomKind.CharacterClass, atom.Kind);
-        Assert.Equal(classText, atom.Text);
+        Assert.Equal(contains, atom.Set.Contains(probe));
     }
 
     [Theory]
-    [InlineData("a{2}", true)]
-    [InlineData("a{2,}", true)]
-    [InlineData("a{2,5}?", true)]
-    [InlineData("a{", false)]
-    [InlineData("a{,3}", false)]
-    [InlineData("a{x}", false)]
-    public void Counted_quantifiers_follow_dotnet_rules(string pattern, bool isRepeat)
+    [InlineData("a{2}", 2, 2)]
+    [InlineData("a{2,}", 2, null)]
+    [InlineData("a{2,5}?", 2, 5)]
+    [InlineData("a{0,100}", 0, 100)]
+    [InlineData("a*?", 0, null)]
+    [InlineData("a??", 0, 1)]
+    public void Quantifiers_carry_their_bounds(string pattern, int min, int? max)
     {
-        var node = PatternParser.Parse(pattern);
+        var repeat = Assert.IsType<PatternRepeat>(PatternParser.Parse(pattern));
 
-        if (isRepeat)
-        {
-            Assert.IsType<PatternRepeat>(node);
-        }
-        else
-        {
-            Assert.IsType<PatternAtom>(Assert.IsType<PatternSequence>(node).Items[0]);
-        }
+        Assert.Equal(min, repeat.Min);
+        Assert.Equal(max, repeat.Max);
     }
 
     [Theory]
-    [InlineData(@"\x2F", @"\x2F")]
-    [InlineData(@"\u002F", @"\u002F")]
-    [InlineData(@"\057", @"\057")]
-    [InlineData(@"\cA", @"\cA")]
-    [InlineData(@"\/", @"\/")]
-    public void Escapes_are_read_whole(string pattern, string text)
+    [InlineData(@"\x2F", '/')]
+    [InlineData(@"\u002F", '/')]
+    [InlineData(@"\/", '/')]
+    [InlineData(@"\t", '\t')]
+    [InlineData(@"\.", '.')]
+    public void Escapes_stand_for_one_character(string pattern, char value)
     {
-        var atom = Assert.IsType<PatternAtom>(PatternParser.Parse(pattern));
+        var atom = Assert.IsType<PatternCharSet>(PatternParser.Parse(pattern));
 
         Assert.Equal(PatternAtomKind.Escape, atom.Kind);
-        Assert.Equal(text, atom.Text);
+        Assert.True(atom.Set.Contains(value));
+        Assert.False(atom.Set.IsWide);
     }
 
     [Fact]
-    public void Comments_disappear_and_inline_options_are_visible()
+    public void Offsets_point_at_the_node()
     {
-        Assert.IsType<PatternAtom>(PatternParser.Parse("(?#note)a"));
-        var options = Assert.IsType<PatternInlineOptions>(Assert.IsType<PatternSequence>(PatternParser.Parse("(?i)a")).Items[0]);
-        Assert.Equal("i", options.Options);
-    }
+        var sequence = Assert.IsType<PatternSequence>(PatternParser.Parse("ab(c|d)"));
 
-    [Fact]
-    public void Named_groups_keep_their_body()
-    {
-        var atom = Assert.IsType<PatternAtom>(PatternParser.Parse("(?<name>/)"));
-
-        Assert.Equal("/", atom.Text);
+        Assert.Equal(3, Assert.IsType<PatternAlternation>(sequence.Items[2]).Offset);
     }
 }

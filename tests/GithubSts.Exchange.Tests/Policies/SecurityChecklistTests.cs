@@ -224,7 +224,6 @@ public class SecurityChecklistTests
     [InlineData("(.*)")]
     [InlineData("(?:.*)")]
     [InlineData("[^\\n]*")]
-    [InlineData(".{0,1000}")]
     [InlineData(".*|x")]
     [InlineData("[\\x00-\\uffff]*")]
     public void F20_subject_pattern_matching_anything_is_rejected(string pattern)

@@ -52,6 +52,7 @@ public static class ConditionReasons
     public const string PermissionsExceedApp = "PermissionsExceedApp";
     public const string OrganizationPermissionsNotAllowed = "OrganizationPermissionsNotAllowed";
     public const string Conflict = "Conflict";
+    public const string PatternBudgetExceeded = "PatternBudgetExceeded";
     public const string NotAccepted = "NotAccepted";
     public const string Indexed = "Indexed";
 }
