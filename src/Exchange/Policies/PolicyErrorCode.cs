@@ -15,4 +15,7 @@ public enum PolicyErrorCode
     RepositoriesNotAllowed,
     InvalidRepository,
     InvalidLifetime,
+
+    /// <summary>A repository-hosted policy names an audience outside <c>policies.repositoryAudiences</c> (or a pattern).</summary>
+    AudienceNotAllowed,
 }
