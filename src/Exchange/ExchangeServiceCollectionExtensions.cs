@@ -46,7 +46,7 @@ public static class ExchangeServiceCollectionExtensions
             sp.GetRequiredService<ILogger<OidcTokenValidator>>()));
         services.TryAddSingleton<IIdentityTokenValidator>(sp => sp.GetRequiredService<OidcTokenValidator>());
 
-        services.AddSingleton(new RepositoryPolicySourceOptions { CacheTtl = options.PolicyCacheTtl });
+        services.AddSingleton(options.RepositoryPolicies);
         services.AddSingleton<IPolicySource, RepositoryPolicySource>();
 
         services.AddSingleton<IExchangeStep, ValidateRequestStep>();

@@ -244,13 +244,16 @@ public sealed class PolicySecurityTests(StsHostFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Audience_named_by_the_policy_replaces_the_service_default()
+    public async Task A_repository_policy_audience_outside_policies_repositoryAudiences_is_invalid()
     {
+        // The positive case (the audience listed in policies.repositoryAudiences) is in RepositoryPolicyAmplificationTests.
         _host.SetPolicy("custom-aud", StsTestHost.Policy(extra: "audience: octo-sts.dev"));
         using var ours = await _host.ExchangeAsync(_host.Issuer.CreateToken(), identity: "custom-aud");
         await ours.AssertErrorAsync(403, "access_denied");
+        var requests = _host.GitHub.RequestCount;
         using var theirs = await _host.ExchangeAsync(_host.Issuer.CreateToken(t => t.Audience = "octo-sts.dev"), identity: "custom-aud");
-        await theirs.AssertSuccessAsync();
+        await theirs.AssertErrorAsync(401, "invalid_token");
+        Assert.Equal(requests, _host.GitHub.RequestCount);
         using var foreign = await _host.ExchangeAsync(_host.Issuer.CreateToken(t => t.Audience = "sts.amazonaws.com"), identity: "custom-aud");
         await foreign.AssertErrorAsync(401, "invalid_token");
     }

@@ -16,6 +16,9 @@ public sealed class GithubStsOptions
 
     public required TimeSpan PolicyCacheTtl { get; init; }
 
+    /// <summary>Repository-hosted policy reads: staleness bound, audiences, per-owner budget, rate-limit reserve.</summary>
+    public PolicySources.RepositoryPolicySourceOptions RepositoryPolicies { get; init; } = new();
+
     /// <summary>Operator settings, validated by the operator when a cluster is configured.</summary>
     public KubernetesSettings Kubernetes { get; init; } = new();
 

@@ -65,6 +65,21 @@ public sealed class AppSettings
 public sealed class PolicySettings
 {
     public int CacheTtlSeconds { get; set; } = 60;
+
+    /// <summary>How long a policy directory listing (positive or negative) is reused.</summary>
+    public int DirectoryCacheTtlSeconds { get; set; } = 10;
+
+    /// <summary>How long past its cache TTL a last-good repository policy may be served while GitHub cannot be read.</summary>
+    public int StaleGraceSeconds { get; set; } = 300;
+
+    /// <summary>Audiences repository-hosted policies may accept; empty means just <c>sts.identifier</c>.</summary>
+    public List<string> RepositoryAudiences { get; set; } = [];
+
+    /// <summary>Repository policy loads that may reach GitHub per owner and minute.</summary>
+    public int OwnerReadsPerMinute { get; set; } = 60;
+
+    /// <summary>App rate-limit calls kept for mints: below this, repository policies are not read.</summary>
+    public int RateLimitReserve { get; set; } = 500;
 }
 
 /// <summary>

@@ -63,6 +63,7 @@ internal static class SettingsValidator
             },
             Apps = ValidateApps(settings.Apps, requireApps),
             PolicyCacheTtl = TimeSpan.FromSeconds(settings.Policies.CacheTtlSeconds),
+            RepositoryPolicies = RepositoryPolicySettingsValidator.Validate(settings.Policies, identifier),
             Kubernetes = ValidateKubernetes(settings.Kubernetes),
             Replay = ValidateReplay(settings.Replay),
             Audit = ValidateAudit(settings.Audit),

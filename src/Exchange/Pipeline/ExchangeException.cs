@@ -42,6 +42,10 @@ public sealed class ExchangeException : Exception
     public static ExchangeException RateLimited(TimeSpan retryAfter, string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.RateLimited, "github_rate_limited", "GitHub rate limit reached; retry later", logDetail, retryAfter, inner);
 
+    /// <summary>A policy read was refused to protect GitHub quota (owner budget, rate-limit reserve); nothing was sent.</summary>
+    public static ExchangeException PolicyReadRefused(string reasonCode, TimeSpan retryAfter, string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.RateLimited, reasonCode, "policy reads are paused to protect the GitHub rate limit; retry later", logDetail, retryAfter, inner);
+
     public static ExchangeException IdentityProviderUnavailable(string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.IdentityProviderUnavailable, "issuer_unavailable", "the token issuer could not be reached; retry later", logDetail, TimeSpan.FromSeconds(30), inner);
 

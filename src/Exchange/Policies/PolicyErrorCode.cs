@@ -31,10 +31,12 @@ public enum PolicyErrorCode
     /// <summary>A permission or level above the App's <c>maxPermissions</c>.</summary>
     PermissionExceedsApp,
 
-
     /// <summary>A pattern too ambiguous or too large for either engine (see README, Pattern language).</summary>
     PatternTooComplex,
 
     /// <summary>More patterns, pattern size or heavy patterns than one policy, namespace or owner may have.</summary>
     PatternBudgetExceeded,
+
+    /// <summary>A repository-hosted policy names an audience outside <c>policies.repositoryAudiences</c> (or a pattern).</summary>
+    AudienceNotAllowed,
 }

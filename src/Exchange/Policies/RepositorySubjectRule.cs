@@ -63,7 +63,7 @@ internal static class RepositorySubjectRule
                 "repository_id" or "repository_owner_id" => RandomNumberGenerator.GetString(Digits, 9),
                 _ => null,
             };
-            if (value is not null && !PolicyPattern.IsMatch(claim.Pattern, value))
+            if (value is not null && !claim.Pattern.IsMatch(value))
             {
                 return null;
             }

@@ -18,7 +18,11 @@ public interface IPolicySource
 }
 
 /// <summary>The key of a policy: which app, which target, which identity.</summary>
-public sealed record PolicyLookup(GitHubAppRuntime App, ExchangeTarget Target, string Identity);
+public sealed record PolicyLookup(GitHubAppRuntime App, ExchangeTarget Target, string Identity)
+{
+    /// <summary>The caller token's audiences (validated), so a source can refuse work no policy of its kind could grant.</summary>
+    public IReadOnlyList<string> Audiences { get; init; } = [];
+}
 
 /// <summary>
 /// A compiled policy and where it came from (<see cref="Origin"/> is logged, never returned to callers).

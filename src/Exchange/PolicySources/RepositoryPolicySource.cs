@@ -12,20 +12,26 @@ namespace GithubSts.Exchange.PolicySources;
 /// Policies hosted in GitHub repositories (the octo-sts model), read through the contents API from the default branch
 /// with a token limited to <c>contents: read</c> on the policy repository and revoked after the read.
 /// </summary>
+/// <remarks>
+/// What a caller can make this source spend is bounded before GitHub is asked anything: a token whose audience no
+/// repository-hosted policy may accept is turned away; the policy directory is listed once per cache TTL for every
+/// identity at once, so an identity without a file costs nothing; each owner has a budget of loads; and loads stop
+/// while the App's remaining rate limit is down to the reserve kept for mints.
+/// </remarks>
 public sealed partial class RepositoryPolicySource : IPolicySource
 {
     public const int DefaultOrder = 200;
 
-    private static readonly IReadOnlyDictionary<string, string> ReadContents =
-        new Dictionary<string, string>(StringComparer.Ordinal) { ["contents"] = "read" };
-
     private readonly GitHubApiClient _github;
     private readonly RepositoryPolicySourceOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger<RepositoryPolicySource> _logger;
     private readonly ExpiringCache<string, ResolvedPolicy?> _cache;
     private readonly ExpiringCache<string, ResolvedPolicy> _lastGood;
+    private readonly ExpiringCache<string, PolicyDirectory> _directories;
     private readonly SingleFlight<string, ResolvedPolicy?> _loads = new();
+    private readonly SingleFlight<string, PolicyDirectory> _directoryLoads = new();
+    private readonly OwnerReadBudget _budget;
+    private readonly RepositoryAudienceRule _audiences;
     private readonly GithubStsMetrics? _metrics;
     private readonly OwnerPatternBudget _patternBudget;
 
@@ -36,11 +42,13 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         _metrics = metrics;
         _github = github;
         _options = options;
-        _time = time;
         _logger = logger;
         _cache = new(options.MaxEntries, time);
         _lastGood = new(options.MaxEntries, time);
-        _patternBudget = new(time, options.CacheTtl > options.StaleTtl ? options.CacheTtl : options.StaleTtl);
+        _patternBudget = new(time, options.CacheTtl + options.StaleGrace);
+        _directories = new(options.MaxEntries, time);
+        _budget = new(options.OwnerReadsPerMinute, time);
+        _audiences = new(options.RepositoryAudiences, options.ServiceIdentifier);
     }
 
     public int Order => DefaultOrder;
@@ -49,6 +57,13 @@ public sealed partial class RepositoryPolicySource : IPolicySource
     {
         if (!lookup.App.RepositoryPoliciesEnabled)
         {
+            return null;
+        }
+
+        // Known without GitHub: no repository-hosted policy can accept this token, so none is read for it.
+        if (!_audiences.CouldAccept(lookup.Audiences))
+        {
+            LogAudienceNotForRepositoryPolicies(lookup.App.Name);
             return null;
         }
 
@@ -69,79 +84,108 @@ public sealed partial class RepositoryPolicySource : IPolicySource
     {
         try
         {
-            ResolvedPolicy? policy;
-            try
+            var policy = await ReadAsync(app, location);
+            _metrics?.PolicyLoaded("repository", policy is null ? "not_found" : "loaded");
+            if (policy is null)
             {
-                policy = await ReadAndCompileAsync(app, location);
-            }
-            catch
-            {
-                _metrics?.PolicyLoaded("repository", "error");
-                throw;
+                // Deleted, unlisted or invalid: GitHub answered, so the old copy must not grant again.
+                _lastGood.Remove(key);
+                return null;
             }
 
-            _metrics?.PolicyLoaded("repository", policy is null ? "not_found" : "loaded");
-            _cache.Set(key, policy, policy is null ? Min(_options.NotFoundTtl, _options.CacheTtl) : _options.CacheTtl);
-            if (policy is not null)
+            _cache.Set(key, policy, _options.CacheTtl);
+            if (_options.StaleGrace > TimeSpan.Zero)
             {
-                _lastGood.Set(key, policy, _options.StaleTtl);
+                _lastGood.Set(key, policy, _options.CacheTtl + _options.StaleGrace);
             }
 
             return policy;
         }
-        catch (GitHubRateLimitedException) when (_lastGood.TryGet(key, out var stale))
+        catch (Exception e) when (IsTransient(e))
         {
-            LogServingStalePolicy(location.Owner, location.Repository, location.Path);
-            return stale;
+            _metrics?.PolicyLoaded("repository", "error");
+            if (_lastGood.TryGet(key, out var stale))
+            {
+                LogServingStalePolicy(location.Owner, location.Repository, location.Path, Describe(e));
+                return stale;
+            }
+
+            throw;
+        }
+        catch
+        {
+            _metrics?.PolicyLoaded("repository", "error");
+            _lastGood.Remove(key);
+            throw;
         }
     }
 
-    private async Task<ResolvedPolicy?> ReadAndCompileAsync(GitHubAppRuntime runtime, RepositoryPolicyLocation location)
+    /// <summary>The policy, or null when GitHub says there is none (no installation, no repository, no file, invalid file).</summary>
+    private async Task<ResolvedPolicy?> ReadAsync(GitHubAppRuntime runtime, RepositoryPolicyLocation location)
     {
         var app = runtime.Credentials;
-        // Shared loads are not cancelled by one caller; the client's own timeouts bound them.
-        var cancellationToken = CancellationToken.None;
-        long installationId;
-        try
-        {
-            installationId = await _github.GetInstallationIdAsync(app, location.Owner, location.Repository, cancellationToken);
-        }
-        catch (GitHubNotFoundException)
-        {
-            LogNoInstallation(app.Name, location.Owner);
-            return null;
-        }
-
-        InstallationToken readToken;
-        try
-        {
-            readToken = await _github.CreateInstallationTokenAsync(app, installationId, ReadContents, [location.Repository], cancellationToken);
-        }
-        catch (Exception e) when (e is GitHubUnprocessableException or GitHubNotFoundException)
-        {
-            // The repository does not exist or the installation cannot see it.
-            LogPolicyRepositoryNotAccessible(location.Owner, location.Repository);
-            return null;
-        }
-
-        string? content;
-        try
-        {
-            content = await _github.GetRepositoryFileAsync(
-                app, readToken.Token, location.Owner, location.Repository, location.Path, _options.MaxPolicyBytes, cancellationToken);
-        }
-        finally
-        {
-            await RevokeQuietlyAsync(app, readToken.Token);
-        }
-
-        if (content is null)
+        await using var session = new PolicyReadSession(this, app, location);
+        var directory = await GetDirectoryAsync(session, location, app.Name);
+        if (directory.Listing is not { } listing || !listing.MayContain(location.EntryName, location.EntryIsFile))
         {
             LogPolicyFileNotFound(location.Owner, location.Repository, location.Path);
             return null;
         }
 
-        return Compile(content, location, runtime);
+        var content = await session.ReadFileAsync(_options.MaxPolicyBytes);
+        if (content is null)
+        {
+            // Listed but gone (or never readable): remember briefly, this costs a real read each time.
+            _cache.Set(CacheKeyOf(app, location), null, Min(_options.NotFoundTtl, _options.CacheTtl));
+            LogPolicyFileNotFound(location.Owner, location.Repository, location.Path);
+            return null;
+        }
+
+        var policy = Compile(content, location, runtime);
+        if (policy is null)
+        {
+            _cache.Set(CacheKeyOf(app, location), null, Min(_options.NotFoundTtl, _options.CacheTtl));
+        }
+
+        return policy;
+    }
+
+    /// <summary>The listing of the policy directory, shared by every identity (positive and negative, one directory TTL).</summary>
+    private async Task<PolicyDirectory> GetDirectoryAsync(PolicyReadSession session, RepositoryPolicyLocation location, string appName)
+    {
+        var key = location.DirectoryCacheKey(appName);
+        if (_directories.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        return await _directoryLoads.RunAsync(key, async () =>
+        {
+            var directory = await session.ListDirectoryAsync();
+            // Never cached longer than the policies themselves: cacheTtlSeconds 0 turns all caching off.
+            _directories.Set(key, directory, Min(_options.DirectoryCacheTtl, _options.CacheTtl));
+            return directory;
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Whether to spend a GitHub read now; throws, having sent nothing, when the reserve or the owner's budget forbids it.</summary>
+    private void AdmitRead(GitHubAppCredentials app, string owner)
+    {
+        if (_options.RateLimitReserve > 0 && _github.GetRateLimitRemaining(app) is { } remaining && remaining < _options.RateLimitReserve)
+        {
+            LogPolicyReadRefused(app.Name, owner, PolicyReadRefusedException.RateLimitReserve);
+            throw new PolicyReadRefusedException(
+                PolicyReadRefusedException.RateLimitReserve, TimeSpan.FromSeconds(60),
+                $"GitHub App rate limit is down to {remaining}, below the reserve of {_options.RateLimitReserve} kept for mints");
+        }
+
+        if (!_budget.TryTake(app.Name, owner, out var retryAfter))
+        {
+            LogPolicyReadRefused(app.Name, owner, PolicyReadRefusedException.OwnerBudgetExhausted);
+            throw new PolicyReadRefusedException(
+                PolicyReadRefusedException.OwnerBudgetExhausted, retryAfter,
+                $"the policy read budget of {_options.OwnerReadsPerMinute}/min for owner {owner} is spent");
+        }
     }
 
     private ResolvedPolicy? Compile(string content, RepositoryPolicyLocation location, GitHubAppRuntime app)
@@ -155,6 +199,12 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         catch (PolicyFormatException e)
         {
             LogPolicyInvalid(origin, e.Error.Code.ToString(), e.Error.Field, e.Error.Message);
+            return null;
+        }
+
+        if (_audiences.Check(definition) is { } audienceError)
+        {
+            LogPolicyInvalid(origin, audienceError.Code.ToString(), audienceError.Field, audienceError.Message);
             return null;
         }
 
@@ -185,18 +235,21 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         return new ResolvedPolicy(result.Policy!, origin);
     }
 
-    private async Task RevokeQuietlyAsync(GitHubAppCredentials app, string token)
+    /// <summary>GitHub could not be asked or did not answer: the file's fate is unknown, not "gone".</summary>
+    private static bool IsTransient(Exception e) =>
+        e is GitHubRateLimitedException or GitHubUnavailableException or PolicyReadRefusedException;
+
+    private static string Describe(Exception e) => e switch
     {
-        try
-        {
-            await _github.RevokeInstallationTokenAsync(app, token, CancellationToken.None);
-        }
-        catch (GitHubApiException e)
-        {
-            // The read token expires within the hour anyway; a failed revoke must not fail the exchange.
-            LogRevokeFailed(e.StatusCode);
-        }
-    }
+        PolicyReadRefusedException refused => refused.ReasonCode,
+        GitHubRateLimitedException => "rate limited",
+        _ => "unavailable",
+    };
+
+    private static string CacheKeyOf(GitHubAppCredentials app, RepositoryPolicyLocation location) => location.CacheKey(app.Name);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>What a policy directory listing said: null when there is no such directory the App can read.</summary>
+    private sealed record PolicyDirectory(RepositoryDirectoryListing? Listing);
 }

@@ -41,7 +41,7 @@ public class ExchangePipelineBenchmarks : IDisposable
         var github = new GitHubApiClient(
             http, new AppJwtFactory(TimeProvider.System), TimeProvider.System, NullLogger<GitHubApiClient>.Instance, clientOptions);
         var repositorySource = new RepositoryPolicySource(
-            github, new RepositoryPolicySourceOptions { CacheTtl = TimeSpan.FromDays(1) }, TimeProvider.System,
+            github, new RepositoryPolicySourceOptions { CacheTtl = TimeSpan.FromDays(1), ServiceIdentifier = ActionsOidc.Audience }, TimeProvider.System,
             NullLogger<RepositoryPolicySource>.Instance);
         var index = new PolicyIndex();
         index.Upsert(BenchPolicies.CompileResource(ReleaseResource()));

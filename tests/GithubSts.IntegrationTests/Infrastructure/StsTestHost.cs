@@ -182,7 +182,10 @@ public sealed class StsHostFixture : IAsyncLifetime
 {
     public StsTestHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await StsTestHost.StartAsync();
+    // Tests sharing this host publish policy files while it runs, each expecting its first exchange to see its file:
+    // the directory listing is therefore not cached here (RepositoryPolicyAmplificationTests run with the defaults).
+    public async Task InitializeAsync() =>
+        Host = await StsTestHost.StartAsync(env => env["GITHUBSTS_POLICIES_DIRECTORY_CACHE_TTL_SECONDS"] = "0");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

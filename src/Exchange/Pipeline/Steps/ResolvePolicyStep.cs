@@ -16,7 +16,7 @@ public sealed class ResolvePolicyStep(IEnumerable<IPolicySource> sources, Servic
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var lookup = new PolicyLookup(context.App, context.Target, context.Identity);
+        var lookup = new PolicyLookup(context.App, context.Target, context.Identity) { Audiences = context.Caller.Audiences };
         ResolvedPolicy? yielding = null;
         foreach (var source in _sources)
         {
@@ -28,6 +28,10 @@ public sealed class ResolvePolicyStep(IEnumerable<IPolicySource> sources, Servic
             catch (GitHubApiException e)
             {
                 throw GitHubErrors.ToExchangeException(e, "reading the trust policy");
+            }
+            catch (PolicyReadRefusedException e)
+            {
+                throw ExchangeException.PolicyReadRefused(e.ReasonCode, e.RetryAfter, e.Message, e);
             }
 
             if (policy is null)

@@ -24,6 +24,7 @@ internal sealed class InMemoryGitHub
     private readonly ConcurrentDictionary<string, byte[]> mintAnswers = new(StringComparer.Ordinal);
     private readonly byte[] installation;
     private readonly Dictionary<string, byte[]> files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonArray> directories = new(StringComparer.Ordinal);
     private int mints;
     private int contentReads;
 
@@ -54,8 +55,19 @@ internal sealed class InMemoryGitHub
     public int ContentReads => Volatile.Read(ref contentReads);
 
     /// <summary>Serves <paramref name="content"/> at <c>GET /repos/{owner}/{repo}/contents/{path}</c>.</summary>
-    public void AddFile(string owner, string repository, string path, string content) =>
+    /// <remarks>Its directory then lists it, as the policy source checks the listing before reading a file.</remarks>
+    public void AddFile(string owner, string repository, string path, string content)
+    {
         files[$"/repos/{owner}/{repository}/contents/{path}"] = Encoding.UTF8.GetBytes(content);
+        var slash = path.LastIndexOf('/');
+        var directory = $"/repos/{owner}/{repository}/contents/{(slash < 0 ? string.Empty : path[..slash])}";
+        if (!directories.TryGetValue(directory, out var entries))
+        {
+            directories[directory] = entries = [];
+        }
+
+        entries.Add(new JsonObject { ["name"] = path[(slash + 1)..], ["path"] = path, ["type"] = "file" });
+    }
 
     private async ValueTask<HttpResponseMessage> RespondAsync(HttpRequestMessage request)
     {
@@ -76,6 +88,11 @@ internal sealed class InMemoryGitHub
         {
             Interlocked.Increment(ref contentReads);
             return Answer(HttpStatusCode.OK, file, RawType);
+        }
+
+        if (request.Method == HttpMethod.Get && directories.TryGetValue(path, out var listing))
+        {
+            return Answer(HttpStatusCode.OK, Encoding.UTF8.GetBytes(listing.ToJsonString()), JsonType);
         }
 
         if (request.Method == HttpMethod.Delete && path == "/installation/token")

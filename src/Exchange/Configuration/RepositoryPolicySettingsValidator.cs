@@ -1,0 +1,78 @@
+using GithubSts.Exchange.PolicySources;
+
+namespace GithubSts.Exchange.Configuration;
+
+/// <summary>Validates the <c>policies.*</c> settings that bound repository-hosted policy reads.</summary>
+internal static class RepositoryPolicySettingsValidator
+{
+    /// <summary>The longest a last-good copy may outlive its cache entry: stale grants stay short by construction.</summary>
+    public const int MaxStaleGraceSeconds = 900;
+    public const int MaxRepositoryAudiences = 16;
+    public const int MaxDirectoryCacheTtlSeconds = 3600;
+    public const int MaxOwnerReadsPerMinute = 10_000;
+    public const int MaxRateLimitReserve = 100_000;
+
+    public static RepositoryPolicySourceOptions Validate(PolicySettings policies, string identifier)
+    {
+        if (policies.DirectoryCacheTtlSeconds is < 0 or > MaxDirectoryCacheTtlSeconds)
+        {
+            throw new ConfigurationException("policies.directoryCacheTtlSeconds", $"must be between 0 and {MaxDirectoryCacheTtlSeconds}");
+        }
+
+        if (policies.StaleGraceSeconds is < 0 or > MaxStaleGraceSeconds)
+        {
+            throw new ConfigurationException("policies.staleGraceSeconds", $"must be between 0 and {MaxStaleGraceSeconds}");
+        }
+
+        if (policies.OwnerReadsPerMinute is < 1 or > MaxOwnerReadsPerMinute)
+        {
+            throw new ConfigurationException("policies.ownerReadsPerMinute", $"must be between 1 and {MaxOwnerReadsPerMinute}");
+        }
+
+        if (policies.RateLimitReserve is < 0 or > MaxRateLimitReserve)
+        {
+            throw new ConfigurationException("policies.rateLimitReserve", $"must be between 0 and {MaxRateLimitReserve}");
+        }
+
+        return new RepositoryPolicySourceOptions
+        {
+            CacheTtl = TimeSpan.FromSeconds(policies.CacheTtlSeconds),
+            DirectoryCacheTtl = TimeSpan.FromSeconds(policies.DirectoryCacheTtlSeconds),
+            StaleGrace = TimeSpan.FromSeconds(policies.StaleGraceSeconds),
+            RepositoryAudiences = ValidateAudiences(policies.RepositoryAudiences, identifier),
+            ServiceIdentifier = identifier,
+            OwnerReadsPerMinute = policies.OwnerReadsPerMinute,
+            RateLimitReserve = policies.RateLimitReserve,
+        };
+    }
+
+    private static string[] ValidateAudiences(List<string> audiences, string identifier)
+    {
+        const string Setting = "policies.repositoryAudiences";
+        if (audiences.Count == 0)
+        {
+            return [identifier];
+        }
+
+        if (audiences.Count > MaxRepositoryAudiences)
+        {
+            throw new ConfigurationException(Setting, $"must list at most {MaxRepositoryAudiences} audiences");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var audience in audiences)
+        {
+            if (string.IsNullOrEmpty(audience) || audience.Length > 255 || audience.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                throw new ConfigurationException(Setting, "entries must be 1-255 characters without whitespace or control characters");
+            }
+
+            if (!seen.Add(audience))
+            {
+                throw new ConfigurationException(Setting, $"lists '{audience}' twice");
+            }
+        }
+
+        return [.. audiences];
+    }
+}
