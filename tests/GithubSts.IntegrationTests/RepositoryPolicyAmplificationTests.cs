@@ -17,7 +17,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [Fact]
     public async Task Random_identities_cost_a_bounded_number_of_github_calls()
     {
-        await using var host = await StsTestHost.StartAsync();
+        await using var host = await StartWithListingCacheAsync();
         host.StartTest();
         host.SetPolicy("ci", StsTestHost.Policy());
         var before = Total(PolicyCalls(host));
@@ -39,7 +39,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [Fact]
     public async Task A_repository_without_the_policy_directory_is_cached_negative()
     {
-        await using var host = await StsTestHost.StartAsync();
+        await using var host = await StartWithListingCacheAsync();
         host.StartTest();
         for (var i = 0; i < 20; i++)
         {
@@ -61,7 +61,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [InlineData("[]")]
     public async Task A_token_for_another_audience_makes_no_github_call(string audience)
     {
-        await using var host = await StsTestHost.StartAsync();
+        await using var host = await StartWithListingCacheAsync();
         host.StartTest();
         host.SetPolicy("ci", StsTestHost.Policy());
         var before = PolicyCalls(host);
@@ -79,7 +79,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [Fact]
     public async Task Audiences_listed_in_policies_repositoryAudiences_may_be_used_by_policy_files()
     {
-        await using var host = await StsTestHost.StartAsync(
+        await using var host = await StartWithListingCacheAsync(
             env => env["GITHUBSTS_POLICIES_REPOSITORY_AUDIENCES"] = StsTestHost.Identifier + ",octo-sts.dev");
         host.StartTest();
         host.SetPolicy("custom", StsTestHost.Policy(extra: "audience: octo-sts.dev"));
@@ -98,7 +98,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [Fact]
     public async Task An_owner_budget_of_policy_reads_fails_closed_without_github_calls()
     {
-        await using var host = await StsTestHost.StartAsync(env =>
+        await using var host = await StartWithListingCacheAsync(env =>
         {
             env["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "0";
             env["GITHUBSTS_POLICIES_OWNER_READS_PER_MINUTE"] = "3";
@@ -135,7 +135,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [Fact]
     public async Task Below_the_rate_limit_reserve_policy_reads_stop_but_loaded_policies_still_mint()
     {
-        await using var host = await StsTestHost.StartAsync(env => env["GITHUBSTS_POLICIES_RATE_LIMIT_RESERVE"] = "1000");
+        await using var host = await StartWithListingCacheAsync(env => env["GITHUBSTS_POLICIES_RATE_LIMIT_RESERVE"] = "1000");
         host.StartTest();
         host.SetPolicy("ci", StsTestHost.Policy());
         host.SetPolicy("late", StsTestHost.Policy());
@@ -163,7 +163,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [Fact]
     public async Task A_deleted_policy_file_stops_granting_once_the_cache_expires_even_if_github_then_fails()
     {
-        await using var host = await StsTestHost.StartAsync(env => env["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "1");
+        await using var host = await StartWithListingCacheAsync(env => env["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "1");
         host.StartTest();
         host.SetPolicy("ci", StsTestHost.Policy());
         using (var first = await host.ExchangeAsync(host.Issuer.CreateToken()))
@@ -192,7 +192,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [InlineData("issuer_pattern: '.*'\nsubject: repo:octo-org/octo-repo:ref:refs/heads/main\naudience: sts.amazonaws.com\npermissions: {contents: read}\n")]
     public async Task A_policy_file_that_became_invalid_stops_granting(string invalid)
     {
-        await using var host = await StsTestHost.StartAsync(env => env["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "1");
+        await using var host = await StartWithListingCacheAsync(env => env["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "1");
         host.StartTest();
         host.SetPolicy("ci", StsTestHost.Policy());
         using (var first = await host.ExchangeAsync(host.Issuer.CreateToken()))
@@ -217,7 +217,7 @@ public sealed class RepositoryPolicyAmplificationTests
     [Fact]
     public async Task GitHub_5xx_serves_the_last_good_copy_within_the_stale_bound_and_not_beyond()
     {
-        await using var host = await StsTestHost.StartAsync(env =>
+        await using var host = await StartWithListingCacheAsync(env =>
         {
             env["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "1";
             env["GITHUBSTS_POLICIES_STALE_GRACE_SECONDS"] = "2";
@@ -253,4 +253,12 @@ public sealed class RepositoryPolicyAmplificationTests
     private static int Total((int Installation, int Mint, int Contents, int Revoke) c) => c.Installation + c.Mint + c.Contents + c.Revoke;
 
     private static int ContentsAt((int Installation, int Mint, int Contents, int Revoke) calls) => calls.Contents;
+
+    /// <summary>A host with the product's listing cache (the shared harness turns it off).</summary>
+    private static Task<StsTestHost> StartWithListingCacheAsync(Action<Dictionary<string, string>>? configure = null) =>
+        StsTestHost.StartAsync(env =>
+        {
+            env["GITHUBSTS_POLICIES_DIRECTORY_CACHE_TTL_SECONDS"] = "10";
+            configure?.Invoke(env);
+        });
 }

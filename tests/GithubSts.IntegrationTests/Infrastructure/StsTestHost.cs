@@ -72,6 +72,10 @@ public sealed class StsTestHost : IAsyncDisposable
             ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = AppKey.Pkcs8Pem,
             ["GITHUBSTS_GITHUB_API_URL"] = GitHub.ApiUrl.ToString(),
             ["GITHUBSTS_AUDIT_STDOUT"] = "false",
+
+            // Tests publish policy files while the host runs; the listing cache would hide them for its TTL.
+            // RepositoryPolicyAmplificationTests turn it back on.
+            ["GITHUBSTS_POLICIES_DIRECTORY_CACHE_TTL_SECONDS"] = "0",
         };
         configure?.Invoke(environment);
         var options = GithubStsConfigurationLoader.Load(null, environment);

@@ -70,6 +70,9 @@ internal sealed class TrustPolicyBuilder(string ns, string name)
     public TrustPolicyBuilder Scope(string scope)
     {
         _policy.Spec.Scope = scope;
+
+        // An organization policy must list the repositories its tokens cover (issue 9 item 7.4).
+        _policy.Spec.Repositories = scope.Contains('/', StringComparison.Ordinal) ? null : ["octo-repo"];
         return this;
     }
 

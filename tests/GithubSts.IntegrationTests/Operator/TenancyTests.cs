@@ -198,6 +198,7 @@ public sealed class TenancyTests(OperatorEnvironment env, ITestOutputHelper outp
                 subject: system:serviceaccount:{{owner}}:ci
                 permissions:
                   {{filePermission}}: write
+                {{(scope == Repo ? string.Empty : "repositories: [octo-repo]")}}
                 """);
         }
 
