@@ -17,6 +17,8 @@ public sealed class RepositoryPolicySettingsValidatorTests
         { "policies.ownerReadsPerMinute", p => p.OwnerReadsPerMinute = 0 },
         { "policies.ownerReadsPerMinute", p => p.OwnerReadsPerMinute = -5 },
         { "policies.ownerReadsPerMinute", p => p.OwnerReadsPerMinute = RepositoryPolicySettingsValidator.MaxOwnerReadsPerMinute + 1 },
+        { "policies.unknownOwnerLookupsPerMinute", p => p.UnknownOwnerLookupsPerMinute = 0 },
+        { "policies.unknownOwnerLookupsPerMinute", p => p.UnknownOwnerLookupsPerMinute = RepositoryPolicySettingsValidator.MaxUnknownOwnerLookupsPerMinute + 1 },
         { "policies.rateLimitReserve", p => p.RateLimitReserve = -1 },
         { "policies.rateLimitReserve", p => p.RateLimitReserve = RepositoryPolicySettingsValidator.MaxRateLimitReserve + 1 },
         { "policies.repositoryAudiences", p => p.RepositoryAudiences = [.. Enumerable.Range(0, RepositoryPolicySettingsValidator.MaxRepositoryAudiences + 1).Select(i => $"aud{i}")] },
@@ -38,6 +40,8 @@ public sealed class RepositoryPolicySettingsValidatorTests
         p => p.StaleGraceSeconds = RepositoryPolicySettingsValidator.MaxStaleGraceSeconds,
         p => p.OwnerReadsPerMinute = 1,
         p => p.OwnerReadsPerMinute = RepositoryPolicySettingsValidator.MaxOwnerReadsPerMinute,
+        p => p.UnknownOwnerLookupsPerMinute = 1,
+        p => p.UnknownOwnerLookupsPerMinute = RepositoryPolicySettingsValidator.MaxUnknownOwnerLookupsPerMinute,
         p => p.RateLimitReserve = 0,
         p => p.RateLimitReserve = RepositoryPolicySettingsValidator.MaxRateLimitReserve,
         p => p.RepositoryAudiences = [.. Enumerable.Range(0, RepositoryPolicySettingsValidator.MaxRepositoryAudiences).Select(i => $"aud{i}")],
@@ -76,6 +80,7 @@ public sealed class RepositoryPolicySettingsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.DirectoryCacheTtl);
         Assert.Equal(TimeSpan.FromSeconds(300), options.StaleGrace);
         Assert.Equal(60, options.OwnerReadsPerMinute);
+        Assert.Equal(60, options.UnknownOwnerLookupsPerMinute);
         Assert.Equal(500, options.RateLimitReserve);
         Assert.Equal(Identifier, options.ServiceIdentifier);
     }
