@@ -27,6 +27,7 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_POLICIES_STALE_GRACE_SECONDS"] = (s, n, v) => s.Policies.StaleGraceSeconds = (int)ParseInteger(n, v),
         ["GITHUBSTS_POLICIES_REPOSITORY_AUDIENCES"] = (s, _, v) => s.Policies.RepositoryAudiences = SplitList(v),
         ["GITHUBSTS_POLICIES_OWNER_READS_PER_MINUTE"] = (s, n, v) => s.Policies.OwnerReadsPerMinute = (int)ParseInteger(n, v),
+        ["GITHUBSTS_POLICIES_UNKNOWN_OWNER_LOOKUPS_PER_MINUTE"] = (s, n, v) => s.Policies.UnknownOwnerLookupsPerMinute = (int)ParseInteger(n, v),
         ["GITHUBSTS_POLICIES_RATE_LIMIT_RESERVE"] = (s, n, v) => s.Policies.RateLimitReserve = (int)ParseInteger(n, v),
         ["GITHUBSTS_KUBERNETES_NAMESPACE"] = (s, _, v) => s.Kubernetes.Namespace = v,
         ["GITHUBSTS_KUBERNETES_TOKEN_REVIEW"] = (s, n, v) => s.Kubernetes.TokenReview = ParseBoolean(n, v),

@@ -78,6 +78,9 @@ public sealed class PolicySettings
     /// <summary>Repository policy loads that may reach GitHub per owner and minute.</summary>
     public int OwnerReadsPerMinute { get; set; } = 60;
 
+    /// <summary>Installation lookups per minute (whole service) for owners whose installation is not yet cached.</summary>
+    public int UnknownOwnerLookupsPerMinute { get; set; } = 60;
+
     /// <summary>App rate-limit calls kept for mints: below this, repository policies are not read.</summary>
     public int RateLimitReserve { get; set; } = 500;
 }

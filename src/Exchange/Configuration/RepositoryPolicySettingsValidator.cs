@@ -10,6 +10,7 @@ internal static class RepositoryPolicySettingsValidator
     public const int MaxRepositoryAudiences = 16;
     public const int MaxDirectoryCacheTtlSeconds = 3600;
     public const int MaxOwnerReadsPerMinute = 10_000;
+    public const int MaxUnknownOwnerLookupsPerMinute = 10_000;
     public const int MaxRateLimitReserve = 100_000;
 
     public static RepositoryPolicySourceOptions Validate(PolicySettings policies, string identifier)
@@ -29,6 +30,12 @@ internal static class RepositoryPolicySettingsValidator
             throw new ConfigurationException("policies.ownerReadsPerMinute", $"must be between 1 and {MaxOwnerReadsPerMinute}");
         }
 
+        if (policies.UnknownOwnerLookupsPerMinute is < 1 or > MaxUnknownOwnerLookupsPerMinute)
+        {
+            throw new ConfigurationException(
+                "policies.unknownOwnerLookupsPerMinute", $"must be between 1 and {MaxUnknownOwnerLookupsPerMinute}");
+        }
+
         if (policies.RateLimitReserve is < 0 or > MaxRateLimitReserve)
         {
             throw new ConfigurationException("policies.rateLimitReserve", $"must be between 0 and {MaxRateLimitReserve}");
@@ -42,6 +49,7 @@ internal static class RepositoryPolicySettingsValidator
             RepositoryAudiences = ValidateAudiences(policies.RepositoryAudiences, identifier),
             ServiceIdentifier = identifier,
             OwnerReadsPerMinute = policies.OwnerReadsPerMinute,
+            UnknownOwnerLookupsPerMinute = policies.UnknownOwnerLookupsPerMinute,
             RateLimitReserve = policies.RateLimitReserve,
         };
     }

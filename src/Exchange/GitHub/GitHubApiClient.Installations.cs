@@ -35,6 +35,14 @@ public sealed partial class GitHubApiClient
         return installationId ?? throw new GitHubNotFoundException("The GitHub App is not installed on the requested owner.");
     }
 
+    /// <summary>Whether the installation (or "not installed") of the owner is cached: looking it up costs no GitHub call.</summary>
+    public bool IsInstallationCached(GitHubAppCredentials app, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(owner);
+        return InstallationsOf(app).TryGet(GitHubNames.CacheKey(owner), _time.GetUtcNow(), out _);
+    }
+
     /// <summary>Drops the cached installation (or "not installed") for the owner, e.g. after GitHub said it is gone.</summary>
     public void ForgetInstallation(GitHubAppCredentials app, string owner)
     {

@@ -7,6 +7,7 @@ namespace GithubSts.Exchange.PolicySources;
 public sealed class PolicyReadRefusedException(string reasonCode, TimeSpan retryAfter, string message) : Exception(message)
 {
     public const string OwnerBudgetExhausted = "policy_read_budget_exhausted";
+    public const string UnknownOwnerBudgetExhausted = "policy_read_unknown_owner_budget_exhausted";
     public const string RateLimitReserve = "policy_read_rate_limit_reserve";
 
     /// <summary>A stable reason code for logs, audit and metrics.</summary>

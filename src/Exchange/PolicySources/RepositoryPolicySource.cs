@@ -31,6 +31,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
     private readonly SingleFlight<string, ResolvedPolicy?> _loads = new();
     private readonly SingleFlight<string, PolicyDirectory> _directoryLoads = new();
     private readonly OwnerReadBudget _budget;
+    private readonly OwnerReadBudget _unknownOwnerBudget;
     private readonly RepositoryAudienceRule _audiences;
     private readonly GithubStsMetrics? _metrics;
     private readonly OwnerPatternBudget _patternBudget;
@@ -48,6 +49,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         _patternBudget = new(time, options.CacheTtl + options.StaleGrace);
         _directories = new(options.MaxEntries, time);
         _budget = new(options.OwnerReadsPerMinute, time);
+        _unknownOwnerBudget = new(options.UnknownOwnerLookupsPerMinute, time);
         _audiences = new(options.RepositoryAudiences, options.ServiceIdentifier);
     }
 
@@ -177,6 +179,16 @@ public sealed partial class RepositoryPolicySource : IPolicySource
             throw new PolicyReadRefusedException(
                 PolicyReadRefusedException.RateLimitReserve, TimeSpan.FromSeconds(60),
                 $"GitHub App rate limit is down to {remaining}, below the reserve of {_options.RateLimitReserve} kept for mints");
+        }
+
+        // The per-owner budget cannot stop a caller who varies the owner: each owner whose installation is not cached
+        // costs an App-JWT lookup, so those share one budget for the whole service.
+        if (!_github.IsInstallationCached(app, owner) && !_unknownOwnerBudget.TryTake(string.Empty, string.Empty, out var unknownRetryAfter))
+        {
+            LogPolicyReadRefused(app.Name, owner, PolicyReadRefusedException.UnknownOwnerBudgetExhausted);
+            throw new PolicyReadRefusedException(
+                PolicyReadRefusedException.UnknownOwnerBudgetExhausted, unknownRetryAfter,
+                $"the installation lookup budget of {_options.UnknownOwnerLookupsPerMinute}/min for owners not yet known is spent");
         }
 
         if (!_budget.TryTake(app.Name, owner, out var retryAfter))

@@ -32,6 +32,9 @@ public sealed class RepositoryPolicySourceOptions
     /// <summary>Policy loads that may reach GitHub per owner and minute (<c>policies.ownerReadsPerMinute</c>).</summary>
     public int OwnerReadsPerMinute { get; init; } = 60;
 
+    /// <summary>Installation lookups per minute, for the whole service, of owners whose installation is not cached.</summary>
+    public int UnknownOwnerLookupsPerMinute { get; init; } = 60;
+
     /// <summary>
     /// When GitHub reports fewer App calls left than this (<c>policies.rateLimitReserve</c>), policy loads are refused so
     /// the rest stays for mints of policies already loaded. Zero disables the reserve.

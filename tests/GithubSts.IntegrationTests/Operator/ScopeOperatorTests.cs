@@ -75,4 +75,49 @@ public sealed class ScopeOperatorTests(OperatorEnvironment env, ITestOutputHelpe
         await env.ApplyAsync(OperatorEndToEndTests.Policy("actions-pinned", Ns, $"{Issuer}\n  subjectPattern: \"repo:octo-org/octo-repo:ref:refs/heads/.*\""));
         await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "actions-pinned", ConditionTypes.Accepted, ConditionStatus.True);
     }
+
+    [KubernetesFact]
+    public async Task An_apps_organization_opt_in_admits_organization_permissions_and_mints_exactly_them()
+    {
+        const string OptOrg = "opt-in-org";
+        const string Name = "org-members-opt-in";
+        env.GitHub.AddInstallation(OperatorEnvironment.AppId, OptOrg, "Organization", ["app-repo", ".github"],
+            new Dictionary<string, string> { ["contents"] = "write", ["members"] = "write", ["metadata"] = "read" });
+        await env.Cluster.EnsureServiceAccountAsync(Ns, "org-opt-bot");
+        try
+        {
+            await env.ApplyAppAsync(extraSpec: "  allowOrganizationPermissions: true");
+            await env.ApplyAsync(OperatorEndToEndTests.Policy(
+                Name, Ns, "serviceAccount: org-opt-bot\n  repositories: [app-repo]", "members: read", scope: OptOrg));
+            await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, Name, ConditionTypes.Ready, ConditionStatus.True);
+
+            var before = env.IssuedMints().Count;
+            using (var response = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync(Ns, "org-opt-bot", OperatorEnvironment.Audience), OptOrg, Name))
+            {
+                Assert.Equal(200, (int)response.StatusCode);
+            }
+
+            var mints = env.IssuedMints();
+            Assert.Equal(before + 1, mints.Count);
+            var mint = mints[^1];
+            Assert.Equal(new Dictionary<string, string> { ["members"] = "read" }, mint.RequestedPermissions);
+            Assert.Equal(["app-repo"], mint.RequestedRepositories);
+
+            // Without the opt-in the same policy stops serving: Ready=False with the reason, and nothing is minted.
+            await env.ApplyAppAsync();
+            await env.WaitForConditionAsync<TrustPolicy>(
+                GithubStsResourceTypes.TrustPolicies, Ns, Name, ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.OrganizationPermissionsNotAllowed);
+            var afterOptOut = env.IssuedMints().Count;
+            using (var refused = await env.ExchangeAsync(await env.Cluster.CreateTokenAsync(Ns, "org-opt-bot", OperatorEnvironment.Audience), OptOrg, Name))
+            {
+                Assert.Equal(403, (int)refused.StatusCode);
+            }
+
+            Assert.Equal(afterOptOut, env.IssuedMints().Count);
+        }
+        finally
+        {
+            await env.ApplyAppAsync();
+        }
+    }
 }
