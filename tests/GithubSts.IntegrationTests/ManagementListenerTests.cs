@@ -45,7 +45,7 @@ public sealed class ManagementListenerTests(StsHostFixture fixture) : IClassFixt
     public async Task A_Host_header_naming_the_management_listener_does_not_open_it(string path)
     {
         var management = _host.ManagementClient.BaseAddress!;
-        foreach (var host in new[] { management.Authority, $"localhost:{management.Port}", $"[::1]:{management.Port}", $"127.0.0.1:{management.Port}." })
+        foreach (var host in new[] { management.Authority, $"localhost:{management.Port}", $"[::1]:{management.Port}", $"LOCALHOST:{management.Port}" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Host = host;
