@@ -52,10 +52,12 @@ internal static class DemoRunner
                 """);
 
             var url = $"http://127.0.0.1:{FreePort()}";
-            using var service = StartService(configPath, url);
+            var managementUrl = $"http://127.0.0.1:{FreePort()}";
+            using var service = StartService(configPath, url, managementUrl);
             using var http = new HttpClient { BaseAddress = new Uri(url) };
-            Step("Starting github-sts", $"dotnet github-sts.dll --config {configPath} --urls {url}");
-            if (!await WaitUntilReadyAsync(http, service))
+            using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
+            Step("Starting github-sts", $"GITHUBSTS_MANAGEMENT_URLS={managementUrl} dotnet github-sts.dll --config {configPath} --urls {url}");
+            if (!await WaitUntilReadyAsync(management, service))
             {
                 await Console.Error.WriteLineAsync("github-sts did not become ready");
                 return 1;
@@ -109,7 +111,7 @@ internal static class DemoRunner
         }
     }
 
-    private static Process StartService(string configPath, string url)
+    private static Process StartService(string configPath, string url, string managementUrl)
     {
         var executable = Path.Combine(AppContext.BaseDirectory, "github-sts.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -122,6 +124,7 @@ internal static class DemoRunner
         start.Environment["KUBECONFIG"] = string.Empty;
         start.Environment["HOME"] = Path.GetDirectoryName(configPath)!;
         start.Environment.Remove("KUBERNETES_SERVICE_HOST");
+        start.Environment["GITHUBSTS_MANAGEMENT_URLS"] = managementUrl;
 
         // The demo prints its own story; the service's log is dropped, its errors are shown.
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start github-sts");

@@ -65,7 +65,7 @@ public sealed class DeliveryTests : IAsyncLifetime
 
     private static async Task<string> MetricsAsync(StsTestHost host)
     {
-        using var response = await host.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        using var response = await host.ManagementClient.GetAsync(new Uri("/metrics", UriKind.Relative));
         return await response.Content.ReadAsStringAsync();
     }
 

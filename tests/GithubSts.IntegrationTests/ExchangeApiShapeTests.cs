@@ -89,9 +89,9 @@ public sealed class ExchangeApiShapeTests(StsHostFixture fixture) : IClassFixtur
     [Fact]
     public async Task Health_and_readiness_answer()
     {
-        using var health = await _host.Client.GetAsync("/healthz");
+        using var health = await _host.ManagementClient.GetAsync("/healthz");
         Assert.Equal("ok", (await health.AssertSuccessAsync()).GetProperty("status").GetString());
-        using var ready = await _host.Client.GetAsync("/readyz");
+        using var ready = await _host.ManagementClient.GetAsync("/readyz");
         Assert.Equal("ready", (await ready.AssertSuccessAsync()).GetProperty("status").GetString());
     }
 

@@ -58,6 +58,7 @@ public sealed class ExecutableTests
         start.WorkingDirectory = home;
         start.Environment["GITHUBSTS_LOGGING_FORMAT"] = "json";
         start.Environment["GITHUBSTS_AUDIT_STDOUT"] = "false";
+        start.Environment["GITHUBSTS_MANAGEMENT_URLS"] = "http://127.0.0.1:0";
         start.Environment["GITHUBSTS_STS_IDENTIFIER"] = "https://sts.example.com";
         start.Environment["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com";
         start.Environment["GITHUBSTS_GITHUB_APP_ID"] = "1";

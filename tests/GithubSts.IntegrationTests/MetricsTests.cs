@@ -21,7 +21,7 @@ public sealed class MetricsTests
             await denied.AssertErrorAsync(403, "access_denied");
         }
 
-        using var response = await host.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        using var response = await host.ManagementClient.GetAsync(new Uri("/metrics", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(200, (int)response.StatusCode);
@@ -55,7 +55,7 @@ public sealed class MetricsTests
             Assert.True((int)denied.StatusCode is >= 400 and < 500);
         }
 
-        using var response = await host.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        using var response = await host.ManagementClient.GetAsync(new Uri("/metrics", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Contains("githubsts_token_exchanges_total{", text, StringComparison.Ordinal);

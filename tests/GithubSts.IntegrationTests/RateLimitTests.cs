@@ -37,7 +37,7 @@ public sealed class RateLimitTests
 
         for (var i = 0; i < 5; i++)
         {
-            using var health = await host.Client.GetAsync("/healthz");
+            using var health = await host.ManagementClient.GetAsync("/healthz");
             await health.AssertSuccessAsync();
         }
     }

@@ -170,7 +170,7 @@ public sealed class UpstreamFailureTests
         int status;
         do
         {
-            using var ready = await host.Client.GetAsync("/readyz");
+            using var ready = await host.ManagementClient.GetAsync("/readyz");
             status = (int)ready.StatusCode;
             if (status == 503)
             {

@@ -39,4 +39,7 @@ public sealed class GithubStsOptions
 
     /// <summary>Networks of proxies whose <c>X-Forwarded-For</c> is believed; empty: nobody's.</summary>
     public IReadOnlyList<System.Net.IPNetwork> TrustedNetworks { get; init; } = [];
+
+    /// <summary>Where <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> are served (and nothing else).</summary>
+    public IReadOnlyList<string> ManagementUrls { get; init; } = [ManagementUrl.Default];
 }

@@ -21,6 +21,15 @@ public sealed class GithubStsSettings
     public LoggingSettings Logging { get; set; } = new();
 
     public LimitSettings Limits { get; set; } = new();
+
+    public ManagementSettings Management { get; set; } = new();
+}
+
+/// <summary>The management listener: <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>, never on the public listener.</summary>
+public sealed class ManagementSettings
+{
+    /// <summary><c>http://HOST:PORT</c> addresses; empty means <c>http://localhost:9090</c>.</summary>
+    public List<string> Urls { get; set; } = [];
 }
 
 public sealed class StsSettings

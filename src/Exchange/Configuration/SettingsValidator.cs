@@ -78,6 +78,9 @@ internal static class SettingsValidator
                 settings.Limits.ForwardedHeaders.TrustedProxies, "limits.forwardedHeaders.trustedProxies", "an IP address", TryParseAddress),
             TrustedNetworks = ValidateList<System.Net.IPNetwork>(
                 settings.Limits.ForwardedHeaders.TrustedNetworks, "limits.forwardedHeaders.trustedNetworks", "a CIDR range such as 10.0.0.0/8", TryParseNetwork),
+            ManagementUrls = settings.Management.Urls.Count == 0
+                ? [ManagementUrl.Default]
+                : ValidateList<string>(settings.Management.Urls, "management.urls", "an http://HOST:PORT address", ManagementUrl.TryNormalize),
         };
     }
 

@@ -55,7 +55,7 @@ public static class MetricsEndpoints
 
     /// <summary>
     /// Counts HTTP requests (by route template, never the raw path) and maps <c>GET /metrics</c> in the Prometheus
-    /// text format 0.0.4.
+    /// text format 0.0.4 (on the management listener only).
     /// </summary>
     public static T MapGithubStsMetrics<T>(this T app)
         where T : IApplicationBuilder, IEndpointRouteBuilder
@@ -87,7 +87,7 @@ public static class MetricsEndpoints
                 metrics.HttpRequestFinished(endpoint, MethodLabel(http.Request.Method), status, Stopwatch.GetElapsedTime(started));
             }
         });
-        app.MapGet("/metrics", () => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
+        app.MapManagement("/metrics", () => TypedResults.Text(exporter.Collect(), PrometheusExporter.ContentType));
         return app;
     }
 

@@ -5,6 +5,8 @@ using GithubSts.Exchange.Health;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Kubernetes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -57,6 +59,11 @@ public static class GithubStsHost
             Args = CommandLine.WithoutOwnOptions(args),
             ContentRootPath = AppContext.BaseDirectory,
         });
+
+        // Kestrel binds the public URLs (--urls, ASPNETCORE_URLS, ...) and then the management ones, in that order.
+        builder.WebHost.UseUrls([.. ListenerUrls.Public(builder.Configuration), .. options.ManagementUrls]);
+        var management = new ManagementListener();
+        builder.Services.AddSingleton(management);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -132,6 +139,20 @@ public static class GithubStsHost
         StartupLog.Issuers(app.Logger, options.Oidc, clusterConfigured: cluster is not null);
         var readiness = app.Services.GetRequiredService<ServiceReadiness>();
         app.Lifetime.ApplicationStopping.Register(readiness.MarkStopping);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToList();
+            try
+            {
+                management.Bind(addresses, options.ManagementUrls.Count);
+                StartupLog.Management(app.Logger, management.Addresses);
+            }
+            catch (InvalidOperationException e)
+            {
+                StartupLog.ManagementFailed(app.Logger, e.Message);
+                app.Lifetime.StopApplication();
+            }
+        });
 
         if (trustsProxies)
         {
@@ -140,6 +161,7 @@ public static class GithubStsHost
         }
 
         app.UseGithubStsResponseHygiene();
+        app.UseGithubStsManagementSeparation(management);
         if (options.RateLimit is not null)
         {
             app.UseRateLimiter();

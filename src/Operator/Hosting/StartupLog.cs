@@ -48,4 +48,10 @@ internal static partial class StartupLog
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Kubernetes API server {Server}: running the operator and the token exchange")]
     private static partial void WithOperator(ILogger logger, Uri server);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Management listener (/metrics, /healthz, /readyz): {Addresses}")]
+    public static partial void Management(ILogger logger, IReadOnlyList<string> addresses);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "Management listener unusable, stopping: {Reason}")]
+    public static partial void ManagementFailed(ILogger logger, string reason);
 }

@@ -20,10 +20,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly MemoryStream startOfErrors = new();
     private long outputBytes;
 
-    private ServiceProcess(Process process, Uri url, long startedTimestamp)
+    private ServiceProcess(Process process, Uri url, Uri managementUrl, long startedTimestamp)
     {
         this.process = process;
         Url = url;
+        ManagementUrl = managementUrl;
         StartedTimestamp = startedTimestamp;
         drainOut = DrainAsync(process.StandardOutput.BaseStream, startOfOutput, count: true);
         drainErr = DrainAsync(process.StandardError.BaseStream, startOfErrors, count: false);
@@ -32,6 +33,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public Uri Url { get; }
 
     public IPEndPoint EndPoint => new(IPAddress.Parse(Url.Host), Url.Port);
+
+    /// <summary>The management listener (<c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>).</summary>
+    public Uri ManagementUrl { get; }
+
+    public IPEndPoint ManagementEndPoint => new(IPAddress.Parse(ManagementUrl.Host), ManagementUrl.Port);
 
     public int Id => process.Id;
 
@@ -49,6 +55,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         string configPath, string home, IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? arguments = null)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
+        var managementUrl = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
         var executable = Path.Combine(AppContext.BaseDirectory, "github-sts.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -78,6 +85,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             start.Environment.Remove(name);
         }
 
+        start.Environment["GITHUBSTS_MANAGEMENT_URLS"] = managementUrl.OriginalString;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {
             start.Environment[name] = value;
@@ -85,13 +93,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
         var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start github-sts");
-        return new ServiceProcess(process, url, started);
+        return new ServiceProcess(process, url, managementUrl, started);
     }
 
     /// <summary>Polls <c>/readyz</c> until it answers 200; returns the time since the process was started.</summary>
     public async Task<TimeSpan> WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { BaseAddress = ManagementUrl, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
@@ -143,7 +151,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The service's <c>/metrics</c> text.</summary>
     public async Task<string> GetMetricsAsync(CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = Url };
+        using var http = new HttpClient { BaseAddress = ManagementUrl };
         return await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
     }
 

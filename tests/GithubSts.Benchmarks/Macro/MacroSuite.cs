@@ -115,7 +115,7 @@ public sealed class MacroSuite : IBenchmarkSuite
     {
         var (report, options) = (setup.Report, setup.Options);
         var exchanges = ExchangeLoad(service, setup.Tokens);
-        var health = new LoadGenerator(service.EndPoint, [LoadGenerator.Get(Host(service), "/healthz")], "\"ok\"");
+        var health = new LoadGenerator(service.ManagementEndPoint, [LoadGenerator.Get($"127.0.0.1:{service.ManagementEndPoint.Port.ToString(CultureInfo.InvariantCulture)}", "/healthz")], "\"ok\"");
 
         Log("warming up");
         var warmup = await WarmUpAsync(setup, service, exchanges, ct);

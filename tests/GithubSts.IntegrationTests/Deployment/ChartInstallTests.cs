@@ -133,7 +133,12 @@ public sealed class ChartInstallTests(ITestOutputHelper output)
         var token = await cluster.CreateTokenAsync(ns, "sts-github-sts", KubeApiServer.DefaultServiceAccountIssuer);
         var options = GithubStsConfigurationLoader.Load(
             null,
-            new Dictionary<string, string> { ["GITHUBSTS_STS_IDENTIFIER"] = Audience, ["GITHUBSTS_KUBERNETES_NAMESPACE"] = ns },
+            new Dictionary<string, string>
+            {
+                ["GITHUBSTS_STS_IDENTIFIER"] = Audience,
+                ["GITHUBSTS_KUBERNETES_NAMESPACE"] = ns,
+                ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
+            },
             requireApps: false);
         await using WebApplication service = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, cluster.ConfigurationForToken(token));
         await service.StartAsync();

@@ -51,13 +51,19 @@ public sealed class ChartRenderTests
         Assert.Equal(["--config", "/etc/github-sts/config.yaml", "--urls", "http://0.0.0.0:8080"], container["args"]!.AsArray().Select(n => (string?)n));
         Assert.Equal("/healthz", (string?)container["livenessProbe"]!["httpGet"]!["path"]);
         Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
-        Assert.Equal("http", (string?)container["readinessProbe"]!["httpGet"]!["port"]);
+        // Issue 9 §7.2: the probes use the management port, which the public Service does not carry.
+        Assert.Equal("management", (string?)container["readinessProbe"]!["httpGet"]!["port"]);
+        Assert.Equal("management", (string?)container["livenessProbe"]!["httpGet"]!["port"]);
         Assert.Equal("8080", (string?)container["ports"]![0]!["containerPort"]);
+        var managementPort = Assert.Single(container["ports"]!.AsArray(), p => (string?)p!["name"] == "management")!;
+        Assert.Equal("9090", (string?)managementPort["containerPort"]);
 
         var env = container["env"]!.AsArray();
         var ns = Assert.Single(env, e => (string?)e!["name"] == "GITHUBSTS_KUBERNETES_NAMESPACE")!;
         Assert.Equal("metadata.namespace", (string?)ns["valueFrom"]!["fieldRef"]!["fieldPath"]);
         Assert.DoesNotContain(env, e => ((string?)e!["name"])!.StartsWith("GITHUBSTS_GITHUB_", StringComparison.Ordinal));
+        var management = Assert.Single(env, e => (string?)e!["name"] == "GITHUBSTS_MANAGEMENT_URLS")!;
+        Assert.Equal("http://0.0.0.0:9090", (string?)management["value"]);
 
         var mounts = container["volumeMounts"]!.AsArray();
         var tmp = Assert.Single(mounts, m => (string?)m!["mountPath"] == "/tmp")!;
@@ -74,7 +80,11 @@ public sealed class ChartRenderTests
         }
 
         var service = Single(objects, "Service", ReleaseFullName);
-        Assert.Equal("8080", (string?)service["spec"]!["ports"]![0]!["port"]);
+        var publicPort = Assert.Single(service["spec"]!["ports"]!.AsArray())!;
+        Assert.Equal("8080", (string?)publicPort["port"]);
+        Assert.Equal("http", (string?)publicPort["targetPort"]);
+        Assert.DoesNotContain(objects, o => (string?)o["kind"] == "Service" && o["spec"]!["ports"]!.AsArray().Any(p => (string?)p!["targetPort"] == "management" || (string?)p!["port"] == "9090")
+            && (string?)o["metadata"]!["name"] == ReleaseFullName);
         Assert.Equal("1", (string?)Single(objects, "PodDisruptionBudget")["spec"]!["minAvailable"]);
         Assert.NotNull(Single(objects, "ServiceAccount", ReleaseFullName));
     }
@@ -157,7 +167,16 @@ public sealed class ChartRenderTests
         Assert.Equal("sts.example.com", (string?)Single(enabled, "Ingress")["spec"]!["rules"]![0]!["host"]);
         Assert.Equal(ReleaseFullName, (string?)Single(enabled, "HTTPRoute")["spec"]!["rules"]![0]!["backendRefs"]![0]!["name"]);
         Assert.Equal("gateway", (string?)Single(enabled, "HTTPRoute")["spec"]!["parentRefs"]![0]!["name"]);
-        Assert.Equal("http", (string?)Single(enabled, "ServiceMonitor")["spec"]!["endpoints"]![0]!["port"]);
+        // The ServiceMonitor scrapes the management port through a Service of its own, never the public one.
+        var monitor = Single(enabled, "ServiceMonitor");
+        Assert.Equal("management", (string?)monitor["spec"]!["endpoints"]![0]!["port"]);
+        Assert.Equal("management", (string?)monitor["spec"]!["selector"]!["matchLabels"]!["githubsts.io/listener"]);
+        var metricsService = Single(enabled, "Service", ReleaseFullName + "-metrics");
+        Assert.Equal("management", (string?)Assert.Single(metricsService["spec"]!["ports"]!.AsArray())!["targetPort"]);
+        Assert.Equal("management", (string?)metricsService["metadata"]!["labels"]!["githubsts.io/listener"]);
+        var publicService = Single(enabled, "Service", ReleaseFullName);
+        Assert.Null(publicService["metadata"]!["labels"]!["githubsts.io/listener"]);
+        Assert.DoesNotContain(publicService["spec"]!["ports"]!.AsArray(), p => (string?)p!["targetPort"] == "management");
         Assert.NotNull(Single(enabled, "NetworkPolicy")["spec"]!["egress"]);
 
         var withoutCrds = await RenderAsync("crds.enabled=false", "podDisruptionBudget.enabled=false");

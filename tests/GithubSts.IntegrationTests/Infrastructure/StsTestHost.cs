@@ -31,7 +31,11 @@ public sealed class StsTestHost : IAsyncDisposable
 
     public GitHubSimulator GitHub { get; private set; } = null!;
 
+    /// <summary>The public listener (the exchange endpoints).</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The management listener (<c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>).</summary>
+    public HttpClient ManagementClient { get; private set; } = null!;
 
     public TestAppKey AppKey { get; } = TestAppKey.Create();
 
@@ -72,6 +76,7 @@ public sealed class StsTestHost : IAsyncDisposable
             ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = AppKey.Pkcs8Pem,
             ["GITHUBSTS_GITHUB_API_URL"] = GitHub.ApiUrl.ToString(),
             ["GITHUBSTS_AUDIT_STDOUT"] = "false",
+            ["GITHUBSTS_MANAGEMENT_URLS"] = ManagementClients.AnyFreePort,
 
             // Tests publish policy files while the host runs; the listing cache would hide them for its TTL.
             // RepositoryPolicyAmplificationTests turn it back on.
@@ -84,6 +89,7 @@ public sealed class StsTestHost : IAsyncDisposable
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address) };
+        ManagementClient = ManagementClients.For(_app.Services);
     }
 
     public IServiceProvider Services => _app.Services;
@@ -135,6 +141,7 @@ public sealed class StsTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
+        ManagementClient?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();

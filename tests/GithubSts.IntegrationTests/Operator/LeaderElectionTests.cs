@@ -1,5 +1,6 @@
 using System.Globalization;
 using GithubSts.Exchange.Health;
+using GithubSts.IntegrationTests.Infrastructure;
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes;
@@ -109,11 +110,12 @@ public sealed class LeaderElectionTests(OperatorEnvironment env, ITestOutputHelp
         var missing = Enumerable.Range(0, count).Count(i => index.Winner(new PolicyIndexKey("default", "octo-org/octo-repo", $"warm-{i}")) is null);
         output.WriteLine($"new replica ready with {index.Count} policies indexed, {missing} of ours missing");
         Assert.Equal(0, missing);
-        using var ready = await client.GetAsync("/readyz");
+        using var management = ManagementClients.For(replica);
+        using var ready = await management.GetAsync("/readyz");
         Assert.Equal(200, (int)ready.StatusCode);
 
         // The index size is exported for dashboards and for the scale benchmark.
-        var metrics = await client.GetStringAsync("/metrics");
+        var metrics = await management.GetStringAsync("/metrics");
         var line = metrics.Split('\n').Single(l => l.StartsWith("githubsts_policy_index_policies ", StringComparison.Ordinal));
         Assert.True(long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture) >= count, line);
     }

@@ -72,6 +72,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
                 ["GITHUBSTS_STS_IDENTIFIER"] = Audience,
                 ["GITHUBSTS_KUBERNETES_NAMESPACE"] = OperatorNamespace,
                 ["GITHUBSTS_AUDIT_STDOUT"] = "false",
+                ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
             },
             requireApps: false);
         var app = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, Cluster.AdminConfiguration());
