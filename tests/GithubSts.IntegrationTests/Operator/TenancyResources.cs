@@ -117,3 +117,19 @@ internal static class TenancyResources
         }
     }
 }
+
+/// <summary>Builder additions for the pattern-budget tests.</summary>
+internal static class TrustPolicyBuilderPatterns
+{
+    public static TrustPolicyBuilder ClaimPatterns(this TrustPolicyBuilder builder, Dictionary<string, string> patterns)
+    {
+        builder.Build().Spec.ClaimPatterns = patterns;
+        return builder;
+    }
+
+    public static TrustPolicyBuilder SubjectPattern(this TrustPolicyBuilder builder, string pattern)
+    {
+        builder.Build().Spec.SubjectPattern = pattern;
+        return builder;
+    }
+}
