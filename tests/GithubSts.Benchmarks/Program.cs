@@ -2,19 +2,20 @@ using System.Runtime;
 using GithubSts.Benchmarks;
 using GithubSts.Benchmarks.Macro;
 using GithubSts.Benchmarks.Micro;
+using GithubSts.Benchmarks.Patterns;
 using GithubSts.Benchmarks.Reporting;
 using GithubSts.Benchmarks.Scale;
 
-// github-sts-bench [micro] [macro] [scale] [--quick] [--check] [--out PATH]   (no suite named: all three)
+// github-sts-bench [micro] [macro] [scale] [patterns] [--quick] [--check] [--out PATH]   (no suite named: all four)
 
 // The harness shares the cores with the service: keep its own GC pauses out of the latency figures where it can.
 GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
-IBenchmarkSuite[] all = [new MicroSuite(), new MacroSuite(), new ScaleSuite()];
+IBenchmarkSuite[] all = [new MicroSuite(), new MacroSuite(), new ScaleSuite(), new PatternsSuite()];
 var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOutValue(a)).ToList();
 var unknown = names.Where(n => all.All(s => s.Name != n)).ToList();
 if (unknown.Count > 0 || args.Contains("--help"))
 {
-    Console.Error.WriteLine("usage: github-sts-bench [micro] [macro] [scale] [--quick] [--check] [--out PATH]");
+    Console.Error.WriteLine("usage: github-sts-bench [micro] [macro] [scale] [patterns] [--quick] [--check] [--out PATH]");
     return unknown.Count > 0 ? 2 : 0;
 }
 

@@ -44,6 +44,10 @@ public sealed class PatternBudgetSecurityTests(StsHostFixture fixture) : IClassF
     [InlineData("pb-balancing", "(?<o>a)(?<-o>a)")]
     [InlineData("pb-unicode-class", @"\w*")]
     [InlineData("pb-unrolled", "([a-z]{100}){10}")]
+    [InlineData("pb-wide-alphabet", ".*a.*b.*c.*d.*e.*f.*g.*h.*i.*j.*k.*l.*m.*n.*o.*p.*q.*r.*s.*t.*u.*v.*w.*x.*y.*z")]
+    [InlineData("pb-long-chain", "(.*a){100}")]
+    [InlineData("pb-wide-literals", "octo-org/.*/\\.github/workflows/.*@refs/heads/main")]
+    [InlineData("pb-interpreter-work", ".*d.{60}")]
     public async Task A_hostile_claim_pattern_grants_nothing_and_answers_quickly(string identity, string pattern)
     {
         // Single-quoted YAML: the pattern's backslashes reach the parser as written ('' is one quote).
@@ -109,11 +113,35 @@ public sealed class PatternBudgetSecurityTests(StsHostFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Heavy_patterns_over_the_policy_memory_budget_together_grant_nothing_though_each_fits_alone()
+    {
+        // About 1.0 and 1.5 MB in the linear-time engine: either one is a valid policy, both exceed 2 MB.
+        const string Subject = "repo:octo-org/.*:ref:refs/heads/.*";
+        const string Workflow = "https://token\\.actions\\.githubusercontent\\.com/.*/.*";
+        _host.SetPolicy("pb-mem-one", StsTestHost.Policy(extra: $"claim_pattern:\n  a: '{Subject}'"));
+        _host.SetPolicy("pb-mem-two", StsTestHost.Policy(extra: $"claim_pattern:\n  a: '{Subject}'\n  b: '{Workflow}'"));
+        var token = _host.Issuer.CreateToken(t =>
+        {
+            t.Claims["a"] = "repo:octo-org/octo-repo:ref:refs/heads/main";
+            t.Claims["b"] = "https://token.actions.githubusercontent.com/octo-org/x";
+        });
+
+        using var both = await _host.ExchangeAsync(token, identity: "pb-mem-two");
+        await both.AssertErrorAsync(403, "access_denied");
+        _host.AssertNothingIssued();
+
+        using var one = await _host.ExchangeAsync(token, identity: "pb-mem-one");
+        await one.AssertSuccessAsync();
+        var mint = Assert.Single(_host.IssuedMints());
+        Assert.Equal("""{"permissions":{"contents":"read"},"repositories":["octo-repo"]}""", ExchangeApiShapeTests.Canonical(mint.RequestJson));
+    }
+
+    [Fact]
     public async Task The_worst_accepted_policy_file_grants_exactly_what_it_allows_and_denies_a_hostile_claim_quickly()
     {
         // The budget's worst case: the maximum of heavy patterns, the rest of the pattern count on the interpreter.
         var interpreted = string.Concat(Enumerable.Range(0, TrustPolicyCompiler.MaxPatternsPerPolicy - 2 - HeavyPerPolicy)
-            .Select(i => $"\n  w{i}: '[a-z]*a{{0,15}}!'"));
+            .Select(i => $"\n  w{i}: '[a-z]*a{{0,2}}!'"));
         _host.SetPolicy("pb-worst", StsTestHost.Policy("contents: read\n  issues: write", HeavyClaims(HeavyPerPolicy) + interpreted));
         var matching = _host.Issuer.CreateToken(t =>
         {

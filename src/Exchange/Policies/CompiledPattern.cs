@@ -11,11 +11,12 @@ public sealed class CompiledPattern
     private readonly string _anchored;
     private Regex? _regex;
 
-    internal CompiledPattern(string anchored, PatternEngine engine, long cost, Regex? regex)
+    internal CompiledPattern(string anchored, PatternEngine engine, long cost, long retainedBytes, Regex? regex)
     {
         _anchored = anchored;
         Engine = engine;
         Cost = cost;
+        RetainedBytes = retainedBytes;
         _regex = regex;
     }
 
@@ -26,6 +27,12 @@ public sealed class CompiledPattern
 
     /// <summary>Character positions after unrolling counted repetitions (the compile-cost unit of the budgets).</summary>
     public long Cost { get; }
+
+    /// <summary>
+    /// An upper estimate of what the compiled pattern keeps in memory once it has matched adversarial input (see
+    /// <see cref="PolicyPattern.RetainedBytes"/>); counted against the per-policy memory budget.
+    /// </summary>
+    public long RetainedBytes { get; }
 
     /// <summary>The regex that matches <c>\A(?:pattern)\z</c>, shared with every policy using the same text.</summary>
     public Regex Regex => _regex ??= PatternCache.Get(_anchored, Engine);

@@ -25,8 +25,19 @@ public static class PolicyPattern
     /// <summary>The most ways through a pattern, besides its one linear repetition, that the interpreter may try.</summary>
     public const int MaxInterpreterPaths = 64;
 
+    /// <summary>
+    /// The most character comparisons per input character the interpreter may do: its ways through the pattern times
+    /// the positions after its repetition (each character the repetition gives back can re-run them). 48 keeps an
+    /// 8 KiB claim below a millisecond (measured: about 1 ms at 61, see docs/performance.md); a costlier pattern goes
+    /// to the linear-time engine.
+    /// </summary>
+    public const int MaxInterpreterWork = 48;
+
     /// <summary>The most positions a NonBacktracking pattern may have to track at once (see <see cref="PatternAnalysis"/>).</summary>
     public const int MaxAmbiguity = 6;
+
+    /// <summary>The most one policy's patterns may be estimated to retain (<see cref="RetainedBytes"/>): 2 MB.</summary>
+    public const long MaxRetainedBytesPerPolicy = 2_000_000;
 
     internal const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
@@ -55,7 +66,11 @@ public static class PolicyPattern
     /// <summary>The engine <paramref name="root"/> would get, or null when neither can match it within bounds.</summary>
     internal static PatternEngine? ChooseEngine(PatternAnalysis analysis)
     {
-        if (analysis.PathDegree <= 1 && analysis.PathConstant <= MaxInterpreterPaths)
+        // At most one repetition that can trade characters and few ways through the rest: linear in the input. With no
+        // unbounded repetition at all every way is tried once; otherwise each character given back may re-run what
+        // follows, and that work per character is bounded too.
+        if (analysis.PathDegree <= 1 && analysis.PathConstant <= MaxInterpreterPaths
+            && (analysis.UnboundedRepetitions == 0 || analysis.PathConstant * Math.Max(analysis.RetrySize, 1) <= MaxInterpreterWork))
         {
             return PatternEngine.Interpreter;
         }
@@ -88,15 +103,50 @@ public static class PolicyPattern
 
         // \z, unlike $, does not match before a trailing newline; the group anchors every alternative.
         var anchored = @"\A(?:" + pattern + @")\z";
-        return ChooseEngine(analysis) switch
+        var engine = ChooseEngine(analysis);
+        var retained = engine is { } chosen ? RetainedBytes(root, analysis, chosen) : 0;
+        if (retained > MaxRetainedBytesPerPolicy)
         {
-            PatternEngine.Interpreter => new CompiledPattern(anchored, PatternEngine.Interpreter, analysis.ExpandedSize, PatternCache.Get(anchored, PatternEngine.Interpreter)),
-            PatternEngine.NonBacktracking => new CompiledPattern(anchored, PatternEngine.NonBacktracking, analysis.ExpandedSize, regex: null),
+            // Refused before the automaton is ever built: the estimate alone is over what a whole policy may keep.
+            throw TooComplex(
+                field,
+                $"would keep about {retained / 1000} kB in the linear-time engine ({PatternAnalysis.CharacterClassesOf(root)} character classes, " +
+                $"{analysis.UnboundedRepetitions} unbounded repetitions); the limit is {MaxRetainedBytesPerPolicy / 1000} kB per policy: use fewer distinct " +
+                "literal characters around the repetitions, or write [^/]+ (a class without the character that follows) instead of .*, " +
+                "which the interpreter matches in linear time");
+        }
+
+        return engine switch
+        {
+            PatternEngine.Interpreter => new CompiledPattern(
+                anchored, PatternEngine.Interpreter, analysis.ExpandedSize, retained, PatternCache.Get(anchored, PatternEngine.Interpreter)),
+            PatternEngine.NonBacktracking => new CompiledPattern(anchored, PatternEngine.NonBacktracking, analysis.ExpandedSize, retained, regex: null),
             _ => throw TooComplex(
                 field,
                 $"is too ambiguous to match safely: {analysis.Ambiguity} positions to track at once (the limit is {MaxAmbiguity}); " +
                 "avoid optional or counted wide classes after a repetition, e.g. write [a-z0-9-]+ instead of .*[a-z]{1,20}"),
         };
+    }
+
+    /// <summary>
+    /// What a compiled pattern keeps, estimated from its parse and fitted with margin to .NET 10's engines (measured by
+    /// <c>make bench BENCH_ARGS=patterns</c>, see docs/performance.md). The interpreter keeps its code and one runner:
+    /// about 2 KB, counted as 16 KB. The NonBacktracking engine keeps fixed tables (120 KB) and transition tables that
+    /// grow with the square of the character classes m (2.9 KB × m²), and builds its automaton lazily: once
+    /// adversarial input has visited its states, their derivatives add about 384 B × m × (r² + 2^a × r), r being the
+    /// unbounded repetitions and a the positions tracked at once.
+    /// </summary>
+    internal static long RetainedBytes(PatternNode root, PatternAnalysis analysis, PatternEngine engine)
+    {
+        if (engine == PatternEngine.Interpreter)
+        {
+            return (16 * 1024) + (32 * Math.Min(analysis.ExpandedSize, MaxExpandedSize));
+        }
+
+        long classes = PatternAnalysis.CharacterClassesOf(root);
+        var repetitions = Math.Min(analysis.UnboundedRepetitions, MaxExpandedSize);
+        var tracked = 1L << (int)Math.Min(analysis.Ambiguity, MaxAmbiguity);
+        return (120 * 1024) + (2970 * classes * classes) + (384 * classes * ((repetitions * repetitions) + (tracked * repetitions)));
     }
 
     internal static PolicyPatternException TooComplex(string field, string message) =>

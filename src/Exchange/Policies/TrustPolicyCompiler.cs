@@ -80,6 +80,16 @@ public static class TrustPolicyCompiler
                 $"the patterns have {cost} character positions together once repetitions are unrolled; the limit is {MaxPatternCostPerPolicy}"));
         }
 
+        var retained = patterns.Sum(p => p.RetainedBytes);
+        if (retained > PolicyPattern.MaxRetainedBytesPerPolicy)
+        {
+            errors.Add(new PolicyError(
+                PolicyErrorCode.PatternBudgetExceeded,
+                string.Empty,
+                $"the patterns would keep about {retained / 1000} kB once matched (see README, Pattern language); the limit is " +
+                $"{PolicyPattern.MaxRetainedBytesPerPolicy / 1000} kB per policy"));
+        }
+
         var heavy = patterns.Count(p => p.IsHeavy);
         if (heavy > MaxHeavyPatternsPerPolicy)
         {

@@ -1,7 +1,7 @@
 namespace GithubSts.Benchmarks.Reporting;
 
 /// <summary>One figure of a benchmark run: <c>1234.5 exchanges/s</c>, with the target it is held against, if any.</summary>
-/// <param name="Suite">micro, macro or scale.</param>
+/// <param name="Suite">micro, macro, scale or patterns.</param>
 /// <param name="Name">What was measured, e.g. "max sustained exchanges".</param>
 /// <param name="Value">The figure.</param>
 /// <param name="Unit">e.g. "/s", "ms", "µs", "MB", "B", "ns", "x".</param>

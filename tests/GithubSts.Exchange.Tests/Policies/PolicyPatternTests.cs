@@ -228,11 +228,12 @@ public class PolicyPatternTests
 
     [Theory]
     [InlineData(".*!")]
-    [InlineData("[a-z]*a{0,15}!")]
+    [InlineData("[a-z]*a{0,2}!")]
     [InlineData("a?a?a?a?a?a*!")]
-    [InlineData("a{0,63}[a-z]*!")]
-    [InlineData("(a|b|c|d|e|f|g|h)(a|b|c|d|e|f|g|h)[a-z]*!")]
-    [InlineData(".*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")]
+    [InlineData("a{0,47}[a-z]*!")]
+    [InlineData("(a|b|c|d|e|f)(a|b|c|d|e|f)[a-z]*!")]
+    [InlineData(".*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")]
+    [InlineData("repo:octo-org/[a-z0-9-]+:ref:refs/heads/(main|release-[0-9]{1,3})")]
     public void The_worst_allowed_interpreter_shapes_fail_in_linear_time_on_a_token_sized_claim(string pattern)
     {
         var regex = PolicyPattern.Compile(pattern, "claim_pattern.x");
@@ -246,6 +247,26 @@ public class PolicyPatternTests
     }
 
     [Theory]
+    [InlineData(".*x{30}y{30}", 61)] // every x given back re-runs 61 positions on xxx…x: about 1 ms per 8 KiB interpreted
+    [InlineData(".*de{60}", 61)]
+    [InlineData("(a|b)(c|d)(e|f)[a-z]*[0-9]{0,1}x{6}", 144)]
+    public void Linear_shapes_over_the_interpreter_work_budget_go_to_the_linear_time_engine(string pattern, int work)
+    {
+        Assert.True(work > PolicyPattern.MaxInterpreterWork);
+        var compiled = PolicyPattern.Compile(pattern, "claim_pattern.x");
+
+        Assert.Equal(PatternEngine.NonBacktracking, compiled.Engine);
+        Assert.False(compiled.IsMatch(new string(pattern[2], 8 * 1024)));
+    }
+
+    [Theory]
+    [InlineData("repo:octo-org/[a-z0-9-]+:ref:refs/heads/main")] // [a-z0-9-]+ can stop only at ':'
+    [InlineData("system:serviceaccount:[^:]+:deployer")]
+    [InlineData("repo:octo-org/octo-repo:ref:refs/heads/.*")]
+    public void A_repetition_followed_by_a_character_it_cannot_match_costs_one_comparison_per_character(string pattern) =>
+        Assert.Equal(PatternEngine.Interpreter, PolicyPattern.Compile(pattern, "subject_pattern").Engine);
+
+    [Theory]
     [InlineData("(.*a.{8}){3}")] // 2.9 s and 124 MB on one 8 KiB claim before this rule
     [InlineData("(a|b)*a(a|b){12}")]
     [InlineData("(.?){50}")]
@@ -253,6 +274,9 @@ public class PolicyPatternTests
     [InlineData("a{1,50}b{1,50}c{1,50}")]
     [InlineData("(a|b|c)?(a|b|c)?(a|b|c)?(a|b|c)?")]
     [InlineData("(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)(a|a)")]
+    [InlineData("a{0,63}[a-z]*!")] // 64 ways × 1 position per character given back: over the interpreter's work budget
+    [InlineData("[a-z]*a{0,15}!")]
+    [InlineData(".*d.{60}")]
     public void Shapes_too_ambiguous_for_either_engine_are_refused(string pattern)
     {
         var error = PolicyTestKit.PatternError(pattern);
