@@ -220,7 +220,7 @@ public sealed class RepositoryPolicyAmplificationTests
         await using var host = await StartWithListingCacheAsync(env =>
         {
             env["GITHUBSTS_POLICIES_CACHE_TTL_SECONDS"] = "1";
-            env["GITHUBSTS_POLICIES_STALE_GRACE_SECONDS"] = "2";
+            env["GITHUBSTS_POLICIES_STALE_GRACE_SECONDS"] = "4"; // wide: a loaded CI machine can stall a second
         });
         host.StartTest();
         host.SetPolicy("ci", StsTestHost.Policy());
@@ -236,8 +236,8 @@ public sealed class RepositoryPolicyAmplificationTests
             await stale.AssertSuccessAsync();
         }
 
-        // Past cache TTL + grace (1 s + 2 s after the last successful read), GitHub still failing: no grant.
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        // Past cache TTL + grace (1 s + 4 s after the last successful read), GitHub still failing: no grant.
+        await Task.Delay(TimeSpan.FromSeconds(4.2));
         using var beyond = await host.ExchangeAsync(host.Issuer.CreateToken());
         Assert.True((int)beyond.StatusCode is 502 or 503, $"status {(int)beyond.StatusCode}");
         Assert.Equal(2, host.IssuedMints().Count);

@@ -133,7 +133,7 @@ public static class PolicyPattern
     /// <c>make bench BENCH_ARGS=patterns</c>, see docs/performance.md). The interpreter keeps its code and one runner:
     /// about 2 KB, counted as 16 KB. The NonBacktracking engine keeps fixed tables (120 KB) and transition tables that
     /// grow with the square of the character classes m (2.9 KB × m²), and builds its automaton lazily: once
-    /// adversarial input has visited its states, their derivatives add about 384 B × m × (r² + 2^a × r), r being the
+    /// adversarial input has visited its states, their derivatives add about 768 B × m × (r² + 2^a × r), r being the
     /// unbounded repetitions and a the positions tracked at once.
     /// </summary>
     internal static long RetainedBytes(PatternNode root, PatternAnalysis analysis, PatternEngine engine)
@@ -146,7 +146,7 @@ public static class PolicyPattern
         long classes = PatternAnalysis.CharacterClassesOf(root);
         var repetitions = Math.Min(analysis.UnboundedRepetitions, MaxExpandedSize);
         var tracked = 1L << (int)Math.Min(analysis.Ambiguity, MaxAmbiguity);
-        return (120 * 1024) + (2970 * classes * classes) + (384 * classes * ((repetitions * repetitions) + (tracked * repetitions)));
+        return (120 * 1024) + (2970 * classes * classes) + (768 * classes * ((repetitions * repetitions) + (tracked * repetitions)));
     }
 
     internal static PolicyPatternException TooComplex(string field, string message) =>
