@@ -177,7 +177,17 @@ public sealed class ChartRenderTests
         var publicService = Single(enabled, "Service", ReleaseFullName);
         Assert.Null(publicService["metadata"]!["labels"]!["githubsts.io/listener"]);
         Assert.DoesNotContain(publicService["spec"]!["ports"]!.AsArray(), p => (string?)p!["targetPort"] == "management");
-        Assert.NotNull(Single(enabled, "NetworkPolicy")["spec"]!["egress"]);
+        var networkPolicy = Single(enabled, "NetworkPolicy")["spec"]!;
+        Assert.NotNull(networkPolicy["egress"]);
+        // Enabling the policy must not cut off scraping: the management port is let in too.
+        var ingressPorts = networkPolicy["ingress"]!.AsArray().SelectMany(rule => rule!["ports"]!.AsArray()).Select(p => p!["port"]!.ToString()).ToList();
+        Assert.Contains("8080", ingressPorts);
+        Assert.Contains("9090", ingressPorts);
+        var scraperOnly = await RenderAsync(
+            "networkPolicy.enabled=true", "networkPolicy.managementFrom[0].namespaceSelector.matchLabels.name=monitoring");
+        var managementRule = Single(scraperOnly, "NetworkPolicy")["spec"]!["ingress"]!.AsArray()
+            .Single(rule => rule!["ports"]!.AsArray().Any(p => p!["port"]!.ToString() == "9090"))!;
+        Assert.Equal("monitoring", (string?)managementRule["from"]![0]!["namespaceSelector"]!["matchLabels"]!["name"]);
 
         var withoutCrds = await RenderAsync("crds.enabled=false", "podDisruptionBudget.enabled=false");
         Assert.DoesNotContain(withoutCrds, o => (string?)o["kind"] is "CustomResourceDefinition" or "PodDisruptionBudget");
