@@ -61,6 +61,10 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_GITHUB_ALLOW_ORGANIZATION_PERMISSIONS"] = (a, n, v) => a.AllowOrganizationPermissions = ParseBoolean(n, v),
     };
 
+    /// <summary>Every <c>GITHUBSTS_*</c> name that is accepted (README's table is kept equal to it by a test).</summary>
+    public static IReadOnlyCollection<string> KnownVariables =>
+        [ConfigPathVariable, AppNameVariable, .. StsSetters.Keys, .. AppSetters.Keys];
+
     public static void Apply(GithubStsSettings settings, IReadOnlyDictionary<string, string> environment)
     {
         var appVariables = new List<KeyValuePair<string, string>>();

@@ -7,7 +7,8 @@ namespace GithubSts.Exchange.Policies;
 /// <summary>Accepts exactly the trust-policy schema from a <see cref="YamlEventStream"/>; stops at the first problem.</summary>
 internal sealed class TrustPolicyYamlReader
 {
-    private static readonly string[] KnownFields =
+    /// <summary>The policy file's keys (README's table is kept equal to it by a test).</summary>
+    internal static readonly string[] KnownFields =
     [
         "issuer", "issuer_pattern", "subject", "subject_pattern", "audience", "audience_pattern",
         "claim_pattern", "permissions", "repositories", "max_token_lifetime", "allow_any_repository_subject",
