@@ -62,6 +62,9 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_GITHUB_ALLOW_ORGANIZATION_PERMISSIONS"] = (a, n, v) => a.AllowOrganizationPermissions = ParseBoolean(n, v),
     };
 
+    /// <summary>Every variable the service reads (README's table must list exactly these).</summary>
+    public static IEnumerable<string> KnownVariables => [ConfigPathVariable, AppNameVariable, .. StsSetters.Keys, .. AppSetters.Keys];
+
     public static void Apply(GithubStsSettings settings, IReadOnlyDictionary<string, string> environment)
     {
         var appVariables = new List<KeyValuePair<string, string>>();
