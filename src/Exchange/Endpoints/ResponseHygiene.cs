@@ -7,8 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace GithubSts.Exchange.Endpoints;
 
 /// <summary>
-/// Headers every response carries (<c>Cache-Control: no-store</c>, the request id) and JSON bodies for failures that
-/// happen outside the endpoints (oversized or malformed requests, unexpected exceptions) with no internal detail.
+/// Headers every response the application writes carries (<c>Cache-Control: no-store</c>, the request id) and JSON
+/// bodies for failures that happen outside the endpoints (oversized or malformed requests, unexpected exceptions) with
+/// no internal detail. Kestrel's own answers to requests it cannot parse (400, 408, 414, 431) never reach this
+/// middleware and cannot be changed (README, HTTP API).
 /// </summary>
 public static partial class ResponseHygiene
 {
