@@ -35,7 +35,7 @@ internal sealed partial class ShutdownDrain(ServiceReadiness readiness, TimeSpan
         }
         catch (OperationCanceledException)
         {
-            // The host's shutdown timeout (or a second stop request) ended the delay early: stop now.
+            // The host's shutdown timeout ended the delay early: stop now.
         }
 
         LogDrained(logger);
