@@ -202,6 +202,7 @@ public sealed class ChartRenderTests
         Assert.Null(Assert.Single(pod["containers"]!.AsArray())!["lifecycle"]);
 
         Assert.NotNull(await RenderAsync("config.shutdown.drainDelaySeconds=14"));
+        Assert.NotNull(await RenderAsync("config.shutdown.drainDelaySeconds=0", "terminationGracePeriodSeconds=60"));
         var tooShort = await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.shutdown.drainDelaySeconds=15"));
         Assert.Contains("shutdown budget of 70 s", tooShort.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.shutdown.drainDelaySeconds=61", "terminationGracePeriodSeconds=200"));
