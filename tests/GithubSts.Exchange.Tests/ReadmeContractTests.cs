@@ -1,5 +1,4 @@
 using System.Globalization;
-using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Policies;
@@ -9,22 +8,11 @@ using Microsoft.AspNetCore.Http;
 namespace GithubSts.Exchange.Tests;
 
 /// <summary>
-/// README's tables are part of the contract: the environment variables, the policy file's keys, the pattern budgets and
-/// the error table must say exactly what the code does.
+/// README's tables are part of the contract: the policy file's keys, the pattern budgets and the error table must say
+/// exactly what the code does (the settings table: <c>Configuration/ReadmeSettingsTests</c>).
 /// </summary>
 public sealed class ReadmeContractTests
 {
-    [Fact]
-    public void The_environment_variable_table_lists_exactly_the_accepted_variables()
-    {
-        var documented = ReadmeTables.After("| environment variable | setting |").Select(row => Code(row[0])).ToList();
-
-        Assert.Equal(documented.Count, documented.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(
-            EnvironmentOverrides.KnownVariables.Order(StringComparer.Ordinal),
-            documented.Order(StringComparer.Ordinal));
-    }
-
     [Fact]
     public void The_policy_key_table_lists_exactly_the_keys_a_policy_file_may_use()
     {

@@ -44,7 +44,7 @@ public sealed class ExecutableTests
     }
 
     [Fact]
-    public async Task Json_logs_carry_the_request_id_on_every_line_of_a_request()
+    public async Task Json_logs_carry_the_request_id_on_every_line_of_a_request_and_rfc3339_timestamps()
     {
         using var key = Testing.GitHub.TestAppKey.Create();
         var home = Directory.CreateTempSubdirectory("githubsts-json-logs").FullName;
@@ -105,6 +105,11 @@ public sealed class ExecutableTests
             }
 
             Assert.NotNull(denied);
+            foreach (var line in lines)
+            {
+                AssertRfc3339Utc(System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("Timestamp").GetString());
+            }
+
             var scopes = denied.Value.GetProperty("Scopes").EnumerateArray().ToList();
             Assert.Contains(scopes, s => s.ValueKind == System.Text.Json.JsonValueKind.Object
                 && s.TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
@@ -118,6 +123,21 @@ public sealed class ExecutableTests
             await process.WaitForExitAsync();
             Directory.Delete(home, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Issue 10: a JSON log timestamp is an RFC 3339 date-time (section 5.6), in UTC, with nothing around it: it parses
+    /// with the exact format and matches the grammar's ABNF (a trailing space once made strict parsers reject it).
+    /// </summary>
+    private static void AssertRfc3339Utc(string? timestamp)
+    {
+        Assert.NotNull(timestamp);
+        Assert.Matches(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})\z", timestamp);
+        var parsed = DateTimeOffset.ParseExact(
+            timestamp, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.Equal(TimeSpan.Zero, parsed.Offset);
+        Assert.InRange(parsed, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
     /// <summary>

@@ -139,6 +139,39 @@ public sealed class RequestShapeSecurityTests(StsHostFixture fixture) : IClassFi
         _host.AssertNothingIssued();
     }
 
+    /// <summary>
+    /// README (HTTP API): Kestrel answers a request it cannot parse (headers over 32 KiB: 431; a malformed request line:
+    /// 400) itself, before any middleware runs, and ASP.NET Core offers no hook to add headers there. Such an answer is
+    /// empty and closes the connection; it carries neither <c>Cache-Control</c> nor <c>X-Request-Id</c>.
+    /// </summary>
+    [Theory]
+    [InlineData(431, "GET /sts/exchange?scope=octo-org/octo-repo&identity=ci HTTP/1.1\r\nHost: localhost\r\nX-Padding: {padding}\r\n\r\n")]
+    [InlineData(400, "GET /sts/exchange HTTP/1.1 extra\r\nHost: localhost\r\n\r\n")]
+    public async Task A14_protocol_errors_are_kestrels_own_empty_answers(int status, string request)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_host.Client.BaseAddress!.Host, _host.Client.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request.Replace("{padding}", new string('a', 40 * 1024), StringComparison.Ordinal)));
+
+        // Kestrel closes the connection after the answer: read to the end.
+        using var received = new MemoryStream();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await stream.CopyToAsync(received, timeout.Token);
+        var text = Encoding.ASCII.GetString(received.ToArray());
+        var head = text.Split("\r\n\r\n", 2);
+        var lines = head[0].Split("\r\n");
+        Assert.StartsWith($"HTTP/1.1 {status} ", lines[0], StringComparison.Ordinal);
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(h => h[0].Trim(), h => h[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        Assert.Equal("close", headers["Connection"]);
+        Assert.Equal("0", headers["Content-Length"]);
+        Assert.Equal(string.Empty, head[1]);
+        Assert.False(headers.ContainsKey("Cache-Control"), "Kestrel now writes Cache-Control on its own answers: update README (HTTP API)");
+        Assert.False(headers.ContainsKey("X-Request-Id"));
+        Assert.False(headers.ContainsKey("Server"));
+        _host.AssertNothingIssued();
+    }
+
     [Theory]
     [InlineData("Basic dXNlcjpwYXNz")]
     [InlineData("Bearer")]

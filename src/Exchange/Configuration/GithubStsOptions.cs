@@ -42,4 +42,7 @@ public sealed class GithubStsOptions
 
     /// <summary>Where <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> are served (and nothing else).</summary>
     public IReadOnlyList<string> ManagementUrls { get; init; } = [ManagementUrl.Default];
+
+    /// <summary>How long the listeners keep serving after SIGTERM, readiness already 503 (<c>shutdown.drainDelaySeconds</c>).</summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -23,6 +23,18 @@ public sealed class GithubStsSettings
     public LimitSettings Limits { get; set; } = new();
 
     public ManagementSettings Management { get; set; } = new();
+
+    public ShutdownSettings Shutdown { get; set; } = new();
+}
+
+/// <summary>What happens between SIGTERM and the listeners closing.</summary>
+public sealed class ShutdownSettings
+{
+    /// <summary>
+    /// Seconds the public listener keeps accepting and serving after SIGTERM while <c>/readyz</c> answers 503: the time
+    /// load balancers and kube-proxy need to stop sending new connections here. 0 closes the listeners at once.
+    /// </summary>
+    public int DrainDelaySeconds { get; set; } = 5;
 }
 
 /// <summary>The management listener: <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>, never on the public listener.</summary>

@@ -15,6 +15,7 @@ internal static class SettingsValidator
     private const int MaxClockSkewSeconds = 300;
     private const int MaxCacheTtlSeconds = 3600;
     private const long MaxLifetimeSeconds = 7 * 24 * 3600;
+    private const int MaxDrainDelaySeconds = 60;
     private const string DefaultApiUrl = "https://api.github.com/";
     private const string DefaultOrgPolicyRepo = ".github";
 
@@ -49,6 +50,13 @@ internal static class SettingsValidator
             throw new ConfigurationException("policies.cacheTtlSeconds", $"must be between 0 and {MaxCacheTtlSeconds}");
         }
 
+        // Bounded so the whole shutdown (this delay, the in-flight drain, the host's slack) stays within a grace period
+        // an operator can reason about: the chart adds 55 s to it.
+        if (settings.Shutdown.DrainDelaySeconds is < 0 or > MaxDrainDelaySeconds)
+        {
+            throw new ConfigurationException("shutdown.drainDelaySeconds", $"must be between 0 and {MaxDrainDelaySeconds}");
+        }
+
         return new GithubStsOptions
         {
             Identifier = identifier,
@@ -81,6 +89,7 @@ internal static class SettingsValidator
             ManagementUrls = settings.Management.Urls.Count == 0
                 ? [ManagementUrl.Default]
                 : ValidateList<string>(settings.Management.Urls, "management.urls", "an http://HOST:PORT address", ManagementUrl.TryNormalize),
+            DrainDelay = TimeSpan.FromSeconds(settings.Shutdown.DrainDelaySeconds),
         };
     }
 

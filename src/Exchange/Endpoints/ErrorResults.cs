@@ -46,13 +46,14 @@ internal static class ErrorResults
             ExchangeErrorKind.ClientDisconnected => (ResultDelivery.ClientClosedRequest, "client_disconnected"),
             _ => (StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable"),
         };
+        if (string.Equals(e.ReasonCode, ReasonCodes.UnsupportedGrantType, StringComparison.Ordinal))
+        {
+            // RFC 6749 §5.2 has a code of its own for this one; it is an invalid request everywhere else (metrics, audit).
+            code = "unsupported_grant_type";
+        }
+
         return Write(e, http, status, code);
     }
-
-    public static IResult UnsupportedGrantType(HttpContext http) => TypedResults.Json(
-        new ErrorResponse("unsupported_grant_type", "grant_type must be urn:ietf:params:oauth:grant-type:token-exchange", http.TraceIdentifier),
-        EndpointJsonContext.Default.ErrorResponse,
-        statusCode: StatusCodes.Status400BadRequest);
 
     private static JsonHttpResult<ErrorResponse> Write(ExchangeException e, HttpContext http, int status, string code)
     {
@@ -62,6 +63,6 @@ internal static class ErrorResults
         }
 
         return TypedResults.Json(
-            new ErrorResponse(code, e.PublicDescription, http.TraceIdentifier), EndpointJsonContext.Default.ErrorResponse, statusCode: status);
+            new ErrorResponse(code, e.PublicDescription, http.TraceIdentifier), EndpointJsonContext.Default.ErrorResponse, statusCode: e.StatusCode ?? status);
     }
 }

@@ -31,13 +31,15 @@ public static class ExchangeEndpoints
         try
         {
             var parameters = new ExchangeParameters();
-            parameters.SetFrom(name => http.Request.Query[name]);
-            if (HttpMethods.IsPost(http.Request.Method))
+            var problem = await RequestBody.ProblemOfAsync(async () =>
             {
-                await ReadBodyParametersAsync(http.Request, parameters, http.RequestAborted);
-            }
-
-            return await RunBearerExchangeAsync(http, pipeline, parameters, "sts_exchange");
+                parameters.SetFrom(name => http.Request.Query[name]);
+                if (HttpMethods.IsPost(http.Request.Method))
+                {
+                    await ReadBodyParametersAsync(http.Request, parameters, http.RequestAborted);
+                }
+            });
+            return await RunBearerExchangeAsync(http, pipeline, parameters, "sts_exchange", problem);
         }
         catch (ExchangeException e)
         {
@@ -54,14 +56,11 @@ public static class ExchangeEndpoints
 
         try
         {
-            if (!http.Request.HasJsonContentType())
-            {
-                throw RequestErrors.UnsupportedContentType();
-            }
-
             var parameters = new ExchangeParameters();
-            await StrictJsonBody.ReadAsync(http.Request, parameters, http.RequestAborted);
-            return await RunBearerExchangeAsync(http, pipeline, parameters, "token_json");
+            var problem = await RequestBody.ProblemOfAsync(() => http.Request.HasJsonContentType()
+                ? RequestBody.ReadJsonAsync(http.Request, parameters, http.RequestAborted)
+                : throw RequestErrors.UnsupportedContentType());
+            return await RunBearerExchangeAsync(http, pipeline, parameters, "token_json", problem);
         }
         catch (ExchangeException e)
         {
@@ -73,12 +72,12 @@ public static class ExchangeEndpoints
     {
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var form = await RequestBody.ReadFormAsync(request, cancellationToken);
             parameters.SetFrom(name => form[name]);
         }
         else if (request.HasJsonContentType())
         {
-            await StrictJsonBody.ReadAsync(request, parameters, cancellationToken);
+            await RequestBody.ReadJsonAsync(request, parameters, cancellationToken);
         }
         else if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
@@ -86,12 +85,15 @@ public static class ExchangeEndpoints
         }
     }
 
-    private static async Task<IResult> RunBearerExchangeAsync(HttpContext http, ExchangePipeline pipeline, ExchangeParameters parameters, string endpoint)
+    /// <param name="problem">Why the parameters could not be read: the pipeline refuses with it (and audits it).</param>
+    private static async Task<IResult> RunBearerExchangeAsync(
+        HttpContext http, ExchangePipeline pipeline, ExchangeParameters parameters, string endpoint, ExchangeException? problem)
     {
         var token = BearerToken.Read(http.Request, out var authorizationProblem);
         await pipeline.ExecuteAndDeliverAsync(
             new ExchangeRequest
             {
+                RequestProblem = problem,
                 AuthorizationProblem = authorizationProblem,
                 Scope = parameters.Scope,
                 Identity = parameters.Identity,

@@ -13,4 +13,21 @@ internal static class RequestErrors
 
     public static ExchangeException MalformedJson(string problem) =>
         ExchangeException.InvalidRequest("malformed_json", problem);
+
+    /// <summary>The form reader's limits (value count, key or value length) or an undecodable form.</summary>
+    public static ExchangeException MalformedForm() =>
+        ExchangeException.InvalidRequest("malformed_form", "the form body is malformed or too large");
+
+    public static ExchangeException UnsupportedGrantType() =>
+        ExchangeException.InvalidRequest(ReasonCodes.UnsupportedGrantType, "grant_type must be urn:ietf:params:oauth:grant-type:token-exchange");
+
+    /// <summary>Kestrel would not hand over the body: too large (413), too slow (408), bad framing or cut short (400).</summary>
+    public static ExchangeException UnreadableBody(int statusCode) => statusCode switch
+    {
+        Microsoft.AspNetCore.Http.StatusCodes.Status413PayloadTooLarge =>
+            ExchangeException.UnreadableBody(statusCode, ReasonCodes.BodyTooLarge, "the request body is too large"),
+        Microsoft.AspNetCore.Http.StatusCodes.Status408RequestTimeout =>
+            ExchangeException.UnreadableBody(statusCode, "body_timeout", "the request body arrived too slowly"),
+        _ => ExchangeException.UnreadableBody(statusCode, "malformed_body", "the request is malformed"),
+    };
 }

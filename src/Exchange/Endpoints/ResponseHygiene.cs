@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,18 +7,33 @@ using Microsoft.Extensions.Logging;
 namespace GithubSts.Exchange.Endpoints;
 
 /// <summary>
-/// Headers every response carries (<c>Cache-Control: no-store</c>, the request id) and JSON bodies for failures that
-/// happen outside the endpoints (oversized or malformed requests, unexpected exceptions) with no internal detail.
+/// Headers every response the application writes carries (<c>Cache-Control: no-store</c>, the request id) and JSON
+/// bodies for failures that happen outside the endpoints (oversized or malformed requests, unexpected exceptions) with
+/// no internal detail. Kestrel's own answers to requests it cannot parse (400, 408, 414, 431) never reach this
+/// middleware and cannot be changed (README, HTTP API).
 /// </summary>
 public static partial class ResponseHygiene
 {
-    public static IApplicationBuilder UseGithubStsResponseHygiene(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    public static IApplicationBuilder UseGithubStsResponseHygiene(this IApplicationBuilder app)
+    {
+        var readiness = app.ApplicationServices.GetService<ServiceReadiness>();
+        return app.Use((http, next) => HandleAsync(http, next, readiness));
+    }
+
+    private static async Task HandleAsync(HttpContext http, RequestDelegate next, ServiceReadiness? readiness)
     {
         var headers = http.Response.Headers;
         headers.CacheControl = "no-store";
         headers.Pragma = "no-cache";
         headers.XContentTypeOptions = "nosniff";
         headers["X-Request-Id"] = http.TraceIdentifier;
+        if (readiness is { IsStopping: true } && HttpProtocol.IsHttp11(http.Request.Protocol))
+        {
+            // Draining: a keep-alive client would keep reusing this connection until the listener closes; closing it
+            // after this response makes its next request open a new one, which lands on a replica still in rotation.
+            headers.Connection = "close";
+        }
+
         try
         {
             await next(http);
@@ -39,7 +55,7 @@ public static partial class ResponseHygiene
             LogUnhandled(logger, e, http.TraceIdentifier);
             await WriteAsync(http, StatusCodes.Status500InternalServerError, "server_error", "internal error");
         }
-    });
+    }
 
     private static Task WriteAsync(HttpContext http, int status, string code, string description)
     {

@@ -25,34 +25,20 @@ internal static class TokenExchangeEndpoint
     {
         try
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            foreach (var name in RecognisedParameters)
+            IFormCollection? form = null;
+            var problem = await RequestBody.ProblemOfAsync(async () =>
             {
-                if (form[name].Count > 1)
-                {
-                    throw RequestErrors.Duplicate(name);
-                }
-            }
-
-            var grantType = form["grant_type"].ToString();
-            if (grantType.Length == 0)
-            {
-                throw ExchangeException.InvalidRequest("missing_grant_type", "grant_type is required");
-            }
-
-            if (!string.Equals(grantType, GrantType, StringComparison.Ordinal))
-            {
-                return ErrorResults.UnsupportedGrantType(http);
-            }
-
-            ValidateTokenParameters(form);
+                form = await RequestBody.ReadFormAsync(http.Request, http.RequestAborted);
+                ValidateForm(form);
+            });
             await pipeline.ExecuteAndDeliverAsync(
                 new ExchangeRequest
                 {
-                    Scope = NullIfAbsent(form["scope"]),
-                    Identity = NullIfAbsent(form["identity"]),
-                    App = NullIfAbsent(form["app"]),
-                    SubjectToken = form["subject_token"].ToString(),
+                    RequestProblem = problem,
+                    Scope = Single(form, "scope"),
+                    Identity = Single(form, "identity"),
+                    App = Single(form, "app"),
+                    SubjectToken = Single(form, "subject_token"),
                     RequestId = http.TraceIdentifier,
                     ClientAddress = http.Connection.RemoteIpAddress?.ToString(),
                     UserAgent = RequestMetadata.UserAgent(http),
@@ -74,6 +60,31 @@ internal static class TokenExchangeEndpoint
         {
             return ErrorResults.ForTokenExchange(e, http);
         }
+    }
+
+    /// <summary>The RFC 8693 checks that need no token; each failure is a refusal the pipeline audits.</summary>
+    private static void ValidateForm(IFormCollection form)
+    {
+        foreach (var name in RecognisedParameters)
+        {
+            if (form[name].Count > 1)
+            {
+                throw RequestErrors.Duplicate(name);
+            }
+        }
+
+        var grantType = form["grant_type"].ToString();
+        if (grantType.Length == 0)
+        {
+            throw ExchangeException.InvalidRequest("missing_grant_type", "grant_type is required");
+        }
+
+        if (!string.Equals(grantType, GrantType, StringComparison.Ordinal))
+        {
+            throw RequestErrors.UnsupportedGrantType();
+        }
+
+        ValidateTokenParameters(form);
     }
 
     private static void ValidateTokenParameters(IFormCollection form)
@@ -109,5 +120,7 @@ internal static class TokenExchangeEndpoint
         }
     }
 
-    private static string? NullIfAbsent(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values[0];
+    /// <summary>The parameter's (first) value; null when absent or when the form could not be read at all.</summary>
+    private static string? Single(IFormCollection? form, string name) =>
+        form is null || form[name].Count == 0 ? null : form[name][0];
 }

@@ -22,6 +22,9 @@ public sealed class ServiceReadiness(IGitHubAppRegistry apps)
 
     public void MarkStopping() => _stopping = true;
 
+    /// <summary>A stop was requested: the service is draining (still serving, no longer ready).</summary>
+    public bool IsStopping => _stopping;
+
     public bool IsReady(out string reason)
     {
         if (_stopping)

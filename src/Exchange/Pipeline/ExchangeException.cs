@@ -24,8 +24,18 @@ public sealed class ExchangeException : Exception
 
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>
+    /// The HTTP status when it is not the kind's usual one: the status Kestrel chose for a body it would not read
+    /// (413 too large, 408 too slow). Null: the endpoint maps <see cref="Kind"/>.
+    /// </summary>
+    public int? StatusCode { get; private init; }
+
     public static ExchangeException InvalidRequest(string reasonCode, string publicDescription) =>
         new(ExchangeErrorKind.InvalidRequest, reasonCode, publicDescription, publicDescription, null, null);
+
+    /// <summary>The request body could not be read (Kestrel refused it with <paramref name="statusCode"/>).</summary>
+    public static ExchangeException UnreadableBody(int statusCode, string reasonCode, string publicDescription) =>
+        new(ExchangeErrorKind.InvalidRequest, reasonCode, publicDescription, publicDescription, null, null) { StatusCode = statusCode };
 
     public static ExchangeException InvalidScope() =>
         new(ExchangeErrorKind.InvalidScope, "invalid_scope", "scope must be 'org' or 'org/repo' using GitHub name characters", "invalid scope", null, null);

@@ -20,6 +20,13 @@ public sealed class ExchangeRequest
     /// </summary>
     public string? AuthorizationProblem { get; init; }
 
+    /// <summary>
+    /// Why the request itself could not be used, found while reading its query or body (content type, JSON, form,
+    /// RFC 8693 parameters): the pipeline refuses with it before anything else, so that such refusals are logged,
+    /// audited and counted like every other. The parameters above then hold whatever was read before it.
+    /// </summary>
+    public ExchangeException? RequestProblem { get; init; }
+
     /// <summary>Which API shape carried the request (for logs and audit only).</summary>
     public string Endpoint { get; init; } = "exchange";
 

@@ -21,6 +21,12 @@ public static class ReasonCodes
     /// <summary>The caller went away before the minted token could be written to it: the token was revoked.</summary>
     public const string NotDelivered = "not_delivered";
 
+    /// <summary>An RFC 8693 request with another <c>grant_type</c> (answered <c>unsupported_grant_type</c>, RFC 6749 §5.2).</summary>
+    public const string UnsupportedGrantType = "unsupported_grant_type";
+
+    /// <summary>The body was larger than the request body cap (413).</summary>
+    public const string BodyTooLarge = "body_too_large";
+
     public static string For(TokenRejectionReason reason) => "token_" + ToSnakeCase(reason.ToString());
 
     public static string For(PolicyDenialReason reason) => reason == PolicyDenialReason.AudienceNotForService

@@ -18,6 +18,9 @@ public static class GithubStsHost
     /// <summary>Request body cap for every endpoint: the largest legitimate request is a form with one 16 KiB token.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>The host's whole stop: the drain delay, the in-flight drain, and 10 s for the listeners and the audit writer.</summary>
+    public static TimeSpan ShutdownBudget(TimeSpan drainDelay) => drainDelay + InFlightExchanges.DrainTimeout + TimeSpan.FromSeconds(10);
+
     public static async Task<int> RunAsync(string[] args)
     {
         GithubStsOptions options;
@@ -88,7 +91,8 @@ public static class GithubStsHost
             {
                 json.IncludeScopes = true;
                 json.UseUtcTimestamp = true;
-                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                // RFC 3339 exactly (no trailing space: that is the text formatter's separator, not part of a JSON value).
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             });
         }
         else
@@ -124,10 +128,12 @@ public static class GithubStsHost
             builder.Services.AddGithubStsRateLimiting(rateLimit);
         }
 
-        // In-flight exchanges finish (and are audited) before the host stops: their drain is bounded by
-        // InFlightExchanges.DrainTimeout, plus time for the listener and the audit writer. The chart's
-        // terminationGracePeriodSeconds must exceed this.
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = InFlightExchanges.DrainTimeout + TimeSpan.FromSeconds(10));
+        // After SIGTERM the listeners keep serving for the drain delay (ShutdownDrain); then in-flight exchanges finish
+        // (and are audited), bounded by InFlightExchanges.DrainTimeout, plus time for the listener and the audit writer.
+        // The chart's terminationGracePeriodSeconds must exceed this sum (it refuses to render otherwise).
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownBudget(options.DrainDelay));
+        builder.Services.AddHostedService(sp => new ShutdownDrain(
+            sp.GetRequiredService<ServiceReadiness>(), options.DrainDelay, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ShutdownDrain>>()));
         builder.Services.AddGithubStsExchange(options);
         if (cluster is not null)
         {

@@ -103,6 +103,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_PROXIES", "10.0.0.1,proxy.example", "limits.forwardedHeaders.trustedProxies[1]")]
     [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_NETWORKS", "10.0.0.1", "limits.forwardedHeaders.trustedNetworks[0]")]
     [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_NETWORKS", "10.0.0.0/33", "limits.forwardedHeaders.trustedNetworks[0]")]
+    [InlineData("GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS", "61", "shutdown.drainDelaySeconds")]
+    [InlineData("GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS", "-1", "GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS")]
     public void Invalid_settings_stop_startup_naming_the_setting(string variable, string value, string setting)
     {
         var environment = Env();
@@ -110,6 +112,19 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var e = Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(null, environment));
         Assert.StartsWith(setting, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("garbage", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 10: the drain delay after SIGTERM is 5 s unless set, from the file or the environment.</summary>
+    [Fact]
+    public void The_drain_delay_defaults_to_5_seconds_and_can_be_set()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), GithubStsConfigurationLoader.Load(null, Env()).DrainDelay);
+
+        var environment = Env();
+        environment["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0";
+        Assert.Equal(TimeSpan.Zero, GithubStsConfigurationLoader.Load(null, environment).DrainDelay);
+
+        Assert.Equal(12, GithubStsConfigurationLoader.Parse("shutdown:\n  drainDelaySeconds: 12\n").Shutdown.DrainDelaySeconds);
     }
 
     [Fact]

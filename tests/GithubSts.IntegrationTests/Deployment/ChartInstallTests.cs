@@ -138,6 +138,7 @@ public sealed class ChartInstallTests(ITestOutputHelper output)
                 ["GITHUBSTS_STS_IDENTIFIER"] = Audience,
                 ["GITHUBSTS_KUBERNETES_NAMESPACE"] = ns,
                 ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
+                ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0", // tests stop replicas often; ShutdownTests cover the delay
             },
             requireApps: false);
         await using WebApplication service = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, cluster.ConfigurationForToken(token));

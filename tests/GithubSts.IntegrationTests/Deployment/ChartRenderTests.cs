@@ -193,6 +193,31 @@ public sealed class ChartRenderTests
         Assert.DoesNotContain(withoutCrds, o => (string?)o["kind"] is "CustomResourceDefinition" or "PodDisruptionBudget");
     }
 
+    /// <summary>
+    /// Issue 10: the grace period covers the service's whole stop (drain delay + the host's 55 s), the chart has no
+    /// preStop hook (the service keeps serving by itself), and a grace period too short for the delay does not render.
+    /// </summary>
+    [HelmFact]
+    public async Task The_grace_period_covers_the_drain_delay_and_the_shutdown_budget()
+    {
+        var objects = await RenderAsync();
+        var pod = Single(objects, "Deployment", ReleaseFullName)["spec"]!["template"]!["spec"]!;
+        var config = Assert.Single(ParseDocuments((string?)Single(objects, "ConfigMap", ReleaseFullName)["data"]!["config.yaml"] ?? string.Empty));
+        var delay = int.Parse((string?)config["shutdown"]!["drainDelaySeconds"] ?? "-1", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(5, delay);
+        var grace = int.Parse((string?)pod["terminationGracePeriodSeconds"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(
+            TimeSpan.FromSeconds(grace) > global::GithubSts.Operator.Hosting.GithubStsHost.ShutdownBudget(TimeSpan.FromSeconds(delay)),
+            $"terminationGracePeriodSeconds {grace} does not cover the shutdown budget");
+        Assert.Null(Assert.Single(pod["containers"]!.AsArray())!["lifecycle"]);
+
+        Assert.NotNull(await RenderAsync("config.shutdown.drainDelaySeconds=14"));
+        Assert.NotNull(await RenderAsync("config.shutdown.drainDelaySeconds=0", "terminationGracePeriodSeconds=60"));
+        var tooShort = await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.shutdown.drainDelaySeconds=15"));
+        Assert.Contains("shutdown budget of 70 s", tooShort.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.shutdown.drainDelaySeconds=61", "terminationGracePeriodSeconds=200"));
+    }
+
     [Fact]
     public void The_chart_crd_sources_are_byte_identical_to_config_crds()
     {

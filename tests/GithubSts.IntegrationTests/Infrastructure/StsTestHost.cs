@@ -81,6 +81,9 @@ public sealed class StsTestHost : IAsyncDisposable
             // Tests publish policy files while the host runs; the listing cache would hide them for its TTL.
             // RepositoryPolicyAmplificationTests turn it back on.
             ["GITHUBSTS_POLICIES_DIRECTORY_CACHE_TTL_SECONDS"] = "0",
+
+            // Every test stops its host: the production drain delay would add its seconds to each. ShutdownTests set it.
+            ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0",
         };
         configure?.Invoke(environment);
         var options = GithubStsConfigurationLoader.Load(null, environment);

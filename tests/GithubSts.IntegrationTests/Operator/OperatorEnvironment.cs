@@ -73,6 +73,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
                 ["GITHUBSTS_KUBERNETES_NAMESPACE"] = OperatorNamespace,
                 ["GITHUBSTS_AUDIT_STDOUT"] = "false",
                 ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
+                ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0", // tests stop replicas often; ShutdownTests cover the delay
             },
             requireApps: false);
         var app = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, Cluster.AdminConfiguration());

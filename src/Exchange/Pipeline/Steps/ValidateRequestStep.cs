@@ -10,6 +10,11 @@ public sealed class ValidateRequestStep : IExchangeStep
     public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        if (request.RequestProblem is { } unusable)
+        {
+            throw unusable;
+        }
+
         if (request.AuthorizationProblem is { } problem)
         {
             throw ExchangeException.InvalidToken(problem, "the Authorization header holds no usable bearer token");
