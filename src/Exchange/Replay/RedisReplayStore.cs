@@ -98,7 +98,7 @@ public sealed class RedisReplayStore(RedisConnection connection, TimeProvider ti
             {
                 // Refused before it ran: not applied. The server names the command, never our password.
                 connection.ReportRejected($"{command} refused: {e.Message}");
-                throw Unavailable($"Redis {command} refused: {e.Message}", e, sent: false);
+                throw new ReplayStoreUnavailableException($"Redis {connection.Describe()} refused {command}: {e.Message}", e);
             }
             catch (RedisServerException e)
             {

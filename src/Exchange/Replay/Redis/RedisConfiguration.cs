@@ -32,6 +32,11 @@ public static class RedisConfiguration
 
             // Only the commands the README lists reach Redis: no tie-breaker GET, no SUBSCRIBE to a configuration
             // channel, no CLIENT SETINFO. The ACL user needs nothing else.
+            // The handshake's optional queries (INFO, CLUSTER, CONFIG, CLIENT, ECHO) and script caching (SCRIPT LOAD,
+            // EVALSHA) are not used, and RESP2 needs no HELLO: the ACL user needs only AUTH, PING, SET, EVAL and the
+            // script's GET and DEL (README, Replay store).
+            CommandMap = CommandMap.Create(["INFO", "CLUSTER", "CONFIG", "CLIENT", "ECHO", "SCRIPT", "EVALSHA"], available: false),
+            Protocol = RedisProtocol.Resp2,
             TieBreaker = "",
             ConfigurationChannel = "",
             SetClientLibrary = false,
