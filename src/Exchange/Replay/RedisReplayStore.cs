@@ -55,13 +55,15 @@ public sealed class RedisReplayStore(RedisConnection connection, TimeProvider ti
 
     /// <summary>
     /// Runs one command within the budget. A command the library did not send (no connection: FailFast refuses at
-    /// once) is tried again while the budget lasts, which is what lets the first exchange after a Redis restart succeed
-    /// once the reconnect lands; a command that may have been sent is never repeated (its outcome is unknown).
+    /// once) is tried again until the budget ends or a reconnect attempt fails, which is what lets the first exchange
+    /// after a Redis restart succeed once the reconnect lands; a command that may have been sent is never repeated (its
+    /// outcome is unknown).
     /// </summary>
     private async Task<T> RunAsync<T>(string command, Func<IDatabaseAsync, Task<T>> run, CancellationToken cancellationToken)
     {
         var budget = connection.Options.CommandTimeout;
         var deadline = time.GetUtcNow() + budget;
+        var failedAttempts = connection.FailedAttempts;
         var multiplexer = await connection.GetAsync(budget, cancellationToken);
         while (true)
         {
@@ -85,8 +87,10 @@ public sealed class RedisReplayStore(RedisConnection connection, TimeProvider ti
             catch (RedisConnectionException e) when (e.CommandStatus is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog
                                                      || e.FailureType == ConnectionFailureType.UnableToResolvePhysicalConnection)
             {
+                // Waiting helps only while a reconnect may land (Redis restarted); once an attempt failed meanwhile,
+                // Redis is down and the exchange fails closed now rather than at the end of the budget.
                 sent = false;
-                if (time.GetUtcNow() + ReconnectPoll >= deadline)
+                if (time.GetUtcNow() + ReconnectPoll >= deadline || connection.FailedAttempts != failedAttempts)
                 {
                     throw Unavailable($"Redis {command}: no connection to {connection.Describe()} ({e.FailureType})", e, sent);
                 }

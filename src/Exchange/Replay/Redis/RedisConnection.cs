@@ -20,6 +20,7 @@ public sealed partial class RedisConnection : IAsyncDisposable
     private Task<ConnectionMultiplexer>? _connect;
     private DateTimeOffset _lastConnectStart;
     private long _lastAttemptSequence = -1;
+    private long _failedAttempts;
     private volatile string? _rejection;
     private volatile bool _disconnectedLogged;
     private bool _disposed;
@@ -47,6 +48,9 @@ public sealed partial class RedisConnection : IAsyncDisposable
     /// untrusted certificate), or null. A configuration problem of this replica: readiness reports it.
     /// </summary>
     public string? Rejection => _rejection;
+
+    /// <summary>Connection attempts that failed so far: one failing during a wait says Redis is down, not restarting.</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
 
     /// <summary>The multiplexer, once the initial connect (not necessarily a connection) completed within the wait.</summary>
     public async Task<ConnectionMultiplexer> GetAsync(TimeSpan wait, CancellationToken cancellationToken)
@@ -144,8 +148,11 @@ public sealed partial class RedisConnection : IAsyncDisposable
         if (e.IsSuccess)
         {
             ReportSucceeded();
+            return;
         }
-        else if (e.FailureType == ConnectionFailureType.AuthenticationFailure
+
+        Interlocked.Increment(ref _failedAttempts);
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure
                  || (e.Stage == ConnectionAttemptStage.Tls && e.ServerCertificateAccepted == false))
         {
             ReportRejected(e.Stage == ConnectionAttemptStage.Tls
