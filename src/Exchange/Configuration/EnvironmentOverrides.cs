@@ -69,6 +69,10 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_GITHUB_ALLOW_ORGANIZATION_PERMISSIONS"] = (a, n, v) => a.AllowOrganizationPermissions = ParseBoolean(n, v),
     };
 
+    /// <summary>Every variable understood (the README's table lists them).</summary>
+    internal static IEnumerable<string> KnownVariables =>
+        StsSetters.Keys.Concat(AppSetters.Keys).Append(ConfigPathVariable).Append(AppNameVariable);
+
     public static void Apply(GithubStsSettings settings, IReadOnlyDictionary<string, string> environment)
     {
         var appVariables = new List<KeyValuePair<string, string>>();

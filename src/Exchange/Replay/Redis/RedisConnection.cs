@@ -184,6 +184,12 @@ public sealed partial class RedisConnection : IAsyncDisposable
         Task<ConnectionMultiplexer>? connect;
         lock (_lock)
         {
+            // The store and the container may both dispose of it.
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             connect = _connect;
         }
