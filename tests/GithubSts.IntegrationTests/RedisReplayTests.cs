@@ -257,4 +257,19 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
         var server = direct.GetServer(direct.GetEndPoints()[0]);
         Assert.Single(server.Keys(pattern: "githubsts:replay:*"));
     }
+
+    [RedisFact]
+    public async Task Sentinel_in_front_of_a_master_with_a_password_serves_exchanges()
+    {
+        await using var master = await RedisServer.StartAsync(password: "master-pw");
+        await using var sentinel = await RedisSentinel.StartAsync(master, masterPassword: "master-pw");
+        await using var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_SERVICE_NAME"] = RedisSentinel.ServiceName;
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_ADDRESSES"] = sentinel.Address;
+            env["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = "master-pw";
+        });
+        await AssertSingleUseAsync(host);
+        Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync(host)).Status);
+    }
 }
