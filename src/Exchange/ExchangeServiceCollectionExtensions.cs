@@ -69,8 +69,11 @@ public static class ExchangeServiceCollectionExtensions
                 services.AddSingleton<IExchangeStep, ReplayProtectionStep>();
                 break;
             case ReplayBackend.Redis:
-                services.TryAddSingleton<IReplayStore>(_ => new RedisReplayStore(new RedisClient(options.Replay.Redis!)));
+                services.TryAddSingleton(sp => new RedisConnection(
+                    options.Replay.Redis!, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisConnection>>()));
+                services.TryAddSingleton<IReplayStore>(sp => new RedisReplayStore(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<TimeProvider>()));
                 services.AddSingleton<IExchangeStep, ReplayProtectionStep>();
+                services.AddHostedService<RedisReadiness>();
                 break;
         }
 

@@ -50,6 +50,14 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_REPLAY_REDIS_USERNAME"] = (s, _, v) => s.Replay.Redis.Username = v,
         ["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = (s, _, v) => s.Replay.Redis.Password = v,
         ["GITHUBSTS_REPLAY_REDIS_TLS"] = (s, n, v) => s.Replay.Redis.Tls = ParseBoolean(n, v),
+        ["GITHUBSTS_REPLAY_REDIS_TLS_CA_FILE"] = (s, _, v) => s.Replay.Redis.TlsCaFile = v,
+        ["GITHUBSTS_REPLAY_REDIS_TLS_SERVER_NAME"] = (s, _, v) => s.Replay.Redis.TlsServerName = v,
+        ["GITHUBSTS_REPLAY_REDIS_CONNECT_TIMEOUT_MS"] = (s, n, v) => s.Replay.Redis.ConnectTimeoutMs = (int)ParseInteger(n, v),
+        ["GITHUBSTS_REPLAY_REDIS_COMMAND_TIMEOUT_MS"] = (s, n, v) => s.Replay.Redis.CommandTimeoutMs = (int)ParseInteger(n, v),
+        ["GITHUBSTS_REPLAY_REDIS_SENTINEL_SERVICE_NAME"] = (s, _, v) => s.Replay.Redis.Sentinel.ServiceName = v,
+        ["GITHUBSTS_REPLAY_REDIS_SENTINEL_ADDRESSES"] = (s, _, v) => s.Replay.Redis.Sentinel.Addresses = SplitList(v),
+        ["GITHUBSTS_REPLAY_REDIS_SENTINEL_USERNAME"] = (s, _, v) => s.Replay.Redis.Sentinel.Username = v,
+        ["GITHUBSTS_REPLAY_REDIS_SENTINEL_PASSWORD"] = (s, _, v) => s.Replay.Redis.Sentinel.Password = v,
     };
 
     private static readonly Dictionary<string, Action<AppSettings, string, string>> AppSetters = new(StringComparer.Ordinal)

@@ -140,18 +140,41 @@ public sealed class ReplaySettings
 
 public sealed class RedisSettings
 {
-    /// <summary><c>host:port</c> (port default 6379).</summary>
+    /// <summary>A single node: <c>host:port</c> (port default 6379). Exclusive with <see cref="Sentinel"/>.</summary>
     public string? Address { get; set; }
 
+    /// <summary>ACL user (empty: the <c>default</c> user).</summary>
     public string? Username { get; set; }
 
     public string? Password { get; set; }
 
     public bool Tls { get; set; }
 
+    /// <summary>PEM file of a private CA that signs the server certificate (empty: the system trust store).</summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>The name the server certificate must carry, when it is not the host of the address.</summary>
+    public string? TlsServerName { get; set; }
+
+    public RedisSentinelSettings Sentinel { get; set; } = new();
+
     public int ConnectTimeoutMs { get; set; } = 250;
 
     public int CommandTimeoutMs { get; set; } = 500;
+}
+
+/// <summary>Redis behind Sentinel: the master of <see cref="ServiceName"/>, as the Sentinels name it.</summary>
+public sealed class RedisSentinelSettings
+{
+    public string? ServiceName { get; set; }
+
+    /// <summary>Sentinel <c>host:port</c> addresses (port default 26379).</summary>
+    public List<string> Addresses { get; set; } = [];
+
+    /// <summary>Sentinel credentials when they differ from the Redis ones (empty: the Redis ones).</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
 }
 
 /// <summary>The audit trail: one JSON line per exchange attempt.</summary>

@@ -4,7 +4,6 @@ using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Identity;
 using GithubSts.Exchange.Replay;
-using GithubSts.Exchange.Replay.Redis;
 using GithubSts.Exchange.Requests;
 
 namespace GithubSts.Exchange.Configuration;
@@ -194,47 +193,13 @@ internal static class SettingsValidator
             throw new ConfigurationException("replay.maxEntries", "must be between 1 and 10000000");
         }
 
-        var redis = replay.Redis;
-        RedisEndpoint? endpoint = null;
-        if (backend == ReplayBackend.Redis)
-        {
-            if (!RedisEndpoint.TryParse(redis.Address, out endpoint))
-            {
-                throw new ConfigurationException("replay.redis.address", "is required for the redis backend: host:port (env GITHUBSTS_REPLAY_REDIS_ADDRESS)");
-            }
-
-            if (!string.IsNullOrEmpty(redis.Username) && string.IsNullOrEmpty(redis.Password))
-            {
-                throw new ConfigurationException("replay.redis.password", "is required when replay.redis.username is set");
-            }
-        }
-
-        if (redis.ConnectTimeoutMs is < 1 or > 30_000)
-        {
-            throw new ConfigurationException("replay.redis.connectTimeoutMs", "must be between 1 and 30000");
-        }
-
-        if (redis.CommandTimeoutMs is < 1 or > 30_000)
-        {
-            throw new ConfigurationException("replay.redis.commandTimeoutMs", "must be between 1 and 30000");
-        }
-
+        var redis = RedisSettingsValidator.Validate(replay.Redis, backend == ReplayBackend.Redis);
         return new ReplayOptions
         {
             Backend = backend,
             ExemptIssuers = [.. replay.ExemptIssuers.Distinct(StringComparer.Ordinal)],
             MaxEntries = replay.MaxEntries,
-            Redis = endpoint is null
-                ? null
-                : new RedisClientOptions
-                {
-                    Endpoint = endpoint,
-                    Username = string.IsNullOrEmpty(redis.Username) ? null : redis.Username,
-                    Password = string.IsNullOrEmpty(redis.Password) ? null : redis.Password,
-                    Tls = redis.Tls,
-                    ConnectTimeout = TimeSpan.FromMilliseconds(redis.ConnectTimeoutMs),
-                    CommandTimeout = TimeSpan.FromMilliseconds(redis.CommandTimeoutMs),
-                },
+            Redis = redis,
         };
     }
 

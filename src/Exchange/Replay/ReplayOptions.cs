@@ -25,5 +25,5 @@ public sealed class ReplayOptions
     public int MaxEntries { get; init; } = 100_000;
 
     /// <summary>Set when <see cref="Backend"/> is <see cref="ReplayBackend.Redis"/>.</summary>
-    public RedisClientOptions? Redis { get; init; }
+    public RedisReplayOptions? Redis { get; init; }
 }

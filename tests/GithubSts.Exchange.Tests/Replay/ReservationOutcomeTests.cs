@@ -1,7 +1,7 @@
 using GithubSts.Exchange.Replay;
-using GithubSts.Exchange.Replay.Redis;
 using GithubSts.Testing.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace GithubSts.Exchange.Tests.Replay;
 
@@ -20,15 +20,8 @@ public sealed class ReservationOutcomeTests
         SettleDelay = TimeSpan.FromMilliseconds(1500),
     };
 
-    private static RedisClient Client(string address, TimeSpan commandTimeout) => new(new RedisClientOptions
-    {
-        Endpoint = RedisEndpoint.TryParse(address, out var endpoint) ? endpoint : throw new ArgumentException(address),
-        ConnectTimeout = TimeSpan.FromSeconds(2),
-        CommandTimeout = commandTimeout,
-    });
-
-    private static async Task<object?> GetAsync(RedisClient direct, string key) =>
-        await direct.ExecuteAsync(["GET", RedisReplayStore.KeyPrefix + key], default);
+    private static async Task<string?> GetAsync(ConnectionMultiplexer direct, string key) =>
+        await direct.GetDatabase().StringGetAsync(RedisReplayStore.KeyPrefix + key);
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
@@ -45,11 +38,12 @@ public sealed class ReservationOutcomeTests
     {
         await using var server = await RedisServer.StartAsync();
         await using var proxy = RedisFaultProxy.Start(server);
-        using var direct = Client(server.Address, TimeSpan.FromSeconds(3));
-        using var store = new RedisReplayStore(Client(proxy.Address, TimeSpan.FromMilliseconds(300)));
+        await using var direct = await server.ConnectDirectAsync();
+        await using var store = RedisStores.Create(proxy.Address, commandTimeout: TimeSpan.FromMilliseconds(300));
         using var releaser = new ReplayReleaser(store, TimeProvider.System, NullLogger<ReplayReleaser>.Instance, FastReleaser);
         await releaser.StartAsync(default);
         var first = ReplayReservation.Create("lost-reply");
+        Assert.True(await store.TryReserveAsync(ReplayReservation.Create("warm-up"), Minute, default));
 
         proxy.DropReplies = true;
         var failure = await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync(first, Minute, default).AsTask());
@@ -58,15 +52,16 @@ public sealed class ReservationOutcomeTests
         // The failure is real: Redis applied the SET although the client never heard back.
         Assert.Equal(first.Holder, await GetAsync(direct, first.Key));
 
-        // The store stays unreachable for a while: the release is retried, not dropped.
+        // The store stays unreachable for a while (the lost reply's connection is reset, new ones hang): the release
+        // is retried, not dropped.
+        proxy.Hang = true;
         proxy.DropReplies = false;
-        proxy.RefuseConnections = true;
         Assert.True(releaser.Schedule(first, DateTimeOffset.UtcNow + Minute));
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(first.Holder, await GetAsync(direct, first.Key));
         Assert.True(releaser.Pending > 0);
 
-        proxy.RefuseConnections = false;
+        proxy.Hang = false;
         await EventuallyAsync(async () => await GetAsync(direct, first.Key) is null, "the background release");
         Assert.True(await store.TryReserveAsync(ReplayReservation.Create("lost-reply"), Minute, default));
         await releaser.StopAsync(default);
@@ -77,16 +72,22 @@ public sealed class ReservationOutcomeTests
     {
         await using var server = await RedisServer.StartAsync();
         await using var proxy = RedisFaultProxy.Start(server);
-        using var direct = Client(server.Address, TimeSpan.FromSeconds(3));
-        using var store = new RedisReplayStore(Client(proxy.Address, TimeSpan.FromMilliseconds(300)));
-        using var releaser = new ReplayReleaser(store, TimeProvider.System, NullLogger<ReplayReleaser>.Instance, FastReleaser);
-        await releaser.StartAsync(default);
+        await using var direct = await server.ConnectDirectAsync();
         var first = ReplayReservation.Create("late-set");
 
+        // The late client: its connection delivers every command 800 ms late, its budget is 300 ms.
         proxy.RequestDelay = TimeSpan.FromMilliseconds(800);
-        var failure = await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync(first, Minute, default).AsTask());
-        Assert.True(failure.OutcomeUnknown);
+        await using (var late = RedisStores.Create(proxy.Address, commandTimeout: TimeSpan.FromMilliseconds(300), connectTimeout: TimeSpan.FromSeconds(5)))
+        {
+            await RedisStores.WaitConnectedAsync(late, warmUp: false);
+            var failure = await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => late.TryReserveAsync(first, Minute, default).AsTask());
+            Assert.True(failure.OutcomeUnknown);
+        }
+
         proxy.RequestDelay = TimeSpan.Zero;
+        await using var store = RedisStores.Create(proxy.Address);
+        using var releaser = new ReplayReleaser(store, TimeProvider.System, NullLogger<ReplayReleaser>.Instance, FastReleaser);
+        await releaser.StartAsync(default);
 
         // The release overtakes the late SET (finds nothing), then the SET lands ...
         Assert.True(releaser.Schedule(first, DateTimeOffset.UtcNow + Minute));
@@ -102,7 +103,7 @@ public sealed class ReservationOutcomeTests
     public async Task A_late_release_never_removes_a_reservation_made_by_another_exchange()
     {
         await using var server = await RedisServer.StartAsync();
-        using var store = new RedisReplayStore(Client(server.Address, TimeSpan.FromSeconds(3)));
+        await using var store = RedisStores.Create(server.Address);
         var mine = ReplayReservation.Create("shared");
         var theirs = ReplayReservation.Create("shared");
         Assert.True(await store.TryReserveAsync(theirs, Minute, default));

@@ -8,7 +8,8 @@ namespace GithubSts.Testing.Redis;
 /// <summary>
 /// A TCP forwarder in front of a real redis-server for the faults that make a command's outcome unknown to the client:
 /// <see cref="DropReplies"/> (Redis applies the command, the reply never arrives), <see cref="RequestDelay"/> (the
-/// command reaches Redis late, even after the client gave up and closed) and <see cref="RefuseConnections"/>.
+/// command reaches Redis late, even after the client gave up and closed), <see cref="Hang"/> (accepts, never answers)
+/// and <see cref="RefuseConnections"/>.
 /// </summary>
 public sealed class RedisFaultProxy : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class RedisFaultProxy : IAsyncDisposable
     private long _requestDelayTicks;
     private volatile bool _dropReplies;
     private volatile bool _refuse;
+    private volatile bool _hang;
 
     private RedisFaultProxy(int targetPort)
     {
@@ -34,11 +36,23 @@ public sealed class RedisFaultProxy : IAsyncDisposable
 
     public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Replies from Redis are read and thrown away while set (commands are still applied).</summary>
+    /// <summary>
+    /// Replies from Redis are read and thrown away while set (commands are still applied). Clearing it resets the open
+    /// connections: on TCP a reply is only ever lost with its connection, and a client must not pair the next reply
+    /// with a command whose reply was dropped.
+    /// </summary>
     public bool DropReplies
     {
         get => _dropReplies;
-        set => _dropReplies = value;
+        set
+        {
+            var clearing = _dropReplies && !value;
+            _dropReplies = value;
+            if (clearing)
+            {
+                ResetConnections();
+            }
+        }
     }
 
     /// <summary>Connections opened while this is non-zero deliver every command to Redis this much later.</summary>
@@ -46,6 +60,42 @@ public sealed class RedisFaultProxy : IAsyncDisposable
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _requestDelayTicks));
         set => Interlocked.Exchange(ref _requestDelayTicks, value.Ticks);
+    }
+
+    /// <summary>
+    /// A hung Redis while set: connections (open and new) are kept open, and nothing is forwarded either way (commands
+    /// are neither applied nor answered, handshakes never finish).
+    /// </summary>
+    public bool Hang
+    {
+        get => _hang;
+        set
+        {
+            var clearing = _hang && !value;
+            _hang = value;
+            if (clearing)
+            {
+                // What was swallowed is gone: the connections that lost it are reset, as after a partition.
+                ResetConnections();
+            }
+        }
+    }
+
+    /// <summary>Resets every open connection (RST to the client).</summary>
+    public void ResetConnections()
+    {
+        foreach (var socket in _sockets.Values)
+        {
+            try
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+
+            socket.Dispose();
+        }
     }
 
     /// <summary>New connections are reset at once while set.</summary>
@@ -160,7 +210,10 @@ public sealed class RedisFaultProxy : IAsyncDisposable
                     return;
                 }
 
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                if (!_hang)
+                {
+                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                }
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -182,7 +235,7 @@ public sealed class RedisFaultProxy : IAsyncDisposable
                     return;
                 }
 
-                if (!_dropReplies)
+                if (!_dropReplies && !_hang)
                 {
                     await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
                 }

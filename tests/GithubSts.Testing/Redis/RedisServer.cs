@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using GithubSts.Testing.Kubernetes;
+using StackExchange.Redis;
 
 namespace GithubSts.Testing.Redis;
 
@@ -10,13 +11,17 @@ public sealed class RedisServer : IAsyncDisposable
 {
     public const string ServerPath = "/usr/bin/redis-server";
     private readonly string? _password;
+    private readonly IReadOnlyList<string> _extraArguments;
+    private readonly RedisTls? _tls;
     private readonly string _logPath;
     private ChildProcess? _process;
 
-    private RedisServer(int port, string? password)
+    private RedisServer(int port, string? password, IReadOnlyList<string> extraArguments, RedisTls? tls)
     {
         Port = port;
         _password = password;
+        _extraArguments = extraArguments;
+        _tls = tls;
         _logPath = Path.Combine(Path.GetTempPath(), $"githubsts-redis-{port}-{Guid.NewGuid():N}.log");
     }
 
@@ -28,12 +33,26 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<RedisServer> StartAsync(string? password = null)
+    /// <param name="password">The <c>default</c> user's password (<c>requirepass</c>).</param>
+    /// <param name="extraArguments">More redis-server options, e.g. <c>--user sts on &gt;pw ~k:* +set</c>.</param>
+    /// <param name="tls">Serve TLS only (the port is the TLS port) with this certificate.</param>
+    public static async Task<RedisServer> StartAsync(string? password = null, IReadOnlyList<string>? extraArguments = null, RedisTls? tls = null)
     {
-        var server = new RedisServer(FreePort(), password);
+        var server = new RedisServer(FreePort(), password, extraArguments ?? [], tls);
         await server.RestartAsync();
         return server;
     }
+
+    /// <summary>A plain StackExchange.Redis connection for a test's own reads (not the store under test).</summary>
+    public async Task<ConnectionMultiplexer> ConnectDirectAsync()
+    {
+        var options = new ConfigurationOptions { Password = _password, ConnectTimeout = 5000, SyncTimeout = 5000, AsyncTimeout = 5000 };
+        options.EndPoints.Add(IPAddress.Loopback, Port);
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    /// <summary>The server's log (for a failure message).</summary>
+    public string Tail() => ChildProcess.TailOf(_logPath, 40);
 
     /// <summary>Starts (again) on the same port.</summary>
     public async Task RestartAsync()
@@ -43,11 +62,18 @@ public sealed class RedisServer : IAsyncDisposable
             await _process.DisposeAsync();
         }
 
-        List<string> args = ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+        var port = Port.ToString(CultureInfo.InvariantCulture);
+        List<string> args = _tls is null
+            ? ["--port", port]
+            : ["--port", "0", "--tls-port", port, "--tls-cert-file", _tls.CertificateFile, "--tls-key-file", _tls.KeyFile,
+               "--tls-ca-cert-file", _tls.CaFile, "--tls-auth-clients", "no"];
+        args.AddRange(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
         if (_password is not null)
         {
             args.AddRange(["--requirepass", _password]);
         }
+
+        args.AddRange(_extraArguments);
 
         _process = ChildProcess.Start(ServerPath, args, _logPath);
         var deadline = DateTime.UtcNow.AddSeconds(10);

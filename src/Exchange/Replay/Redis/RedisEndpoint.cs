@@ -3,25 +3,16 @@ using System.Globalization;
 
 namespace GithubSts.Exchange.Replay.Redis;
 
-public sealed class RedisClientOptions
-{
-    public required RedisEndpoint Endpoint { get; init; }
-
-    public string? Username { get; init; }
-
-    public string? Password { get; init; }
-
-    public bool Tls { get; init; }
-
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
-
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
-}
-
-/// <summary>A <c>host:port</c> address (port 6379 when omitted; IPv6 as <c>[::1]:6379</c>).</summary>
+/// <summary>A <c>host:port</c> address (port 6379, or 26379 for a Sentinel, when omitted; IPv6 as <c>[::1]:6379</c>).</summary>
 public sealed record RedisEndpoint(string Host, int Port)
 {
-    public static bool TryParse(string? value, [NotNullWhen(true)] out RedisEndpoint? endpoint)
+    public const int DefaultPort = 6379;
+    public const int DefaultSentinelPort = 26379;
+
+    public static bool TryParse(string? value, [NotNullWhen(true)] out RedisEndpoint? endpoint) =>
+        TryParse(value, DefaultPort, out endpoint);
+
+    public static bool TryParse(string? value, int defaultPort, [NotNullWhen(true)] out RedisEndpoint? endpoint)
     {
         endpoint = null;
         if (string.IsNullOrWhiteSpace(value) || value.Contains("://", StringComparison.Ordinal))
@@ -30,7 +21,7 @@ public sealed record RedisEndpoint(string Host, int Port)
         }
 
         string host;
-        var port = 6379;
+        var port = defaultPort;
         if (value.StartsWith('['))
         {
             var close = value.IndexOf(']', StringComparison.Ordinal);

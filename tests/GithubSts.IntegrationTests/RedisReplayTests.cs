@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Net;
+using GithubSts.IntegrationTests.Infrastructure;
+using GithubSts.Testing.Redis;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace GithubSts.IntegrationTests;
+
+/// <summary>
+/// The Redis replay store (StackExchange.Redis) through the real service against real redis-server processes: fail
+/// closed within 1 s when Redis is down or hung, the first exchange after a restart, ACL, TLS, Sentinel and readiness.
+/// </summary>
+public sealed class RedisReplayTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan FailClosedBound = TimeSpan.FromSeconds(1);
+
+    private static async Task<StsTestHost> StartAsync(Action<Dictionary<string, string>> configure)
+    {
+        var host = await StsTestHost.StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_BACKEND"] = "redis";
+            configure(env);
+        });
+        host.SetPolicy("ci", StsTestHost.Policy());
+        host.StartTest();
+        return host;
+    }
+
+    /// <summary>A token exchanged once, then replayed: 200, 409, and exactly one token minted.</summary>
+    private static async Task AssertSingleUseAsync(StsTestHost host)
+    {
+        host.StartTest();
+        var token = host.Issuer.CreateToken();
+        using (var first = await host.ExchangeAsync(token))
+        {
+            await first.AssertSuccessAsync();
+        }
+
+        using (var second = await host.ExchangeAsync(token))
+        {
+            await second.AssertErrorAsync(409, "token_replayed");
+        }
+
+        Assert.Single(host.IssuedMints());
+    }
+
+    /// <summary>Exchanges that must fail closed: 503 temporarily_unavailable within the bound, nothing minted.</summary>
+    private async Task AssertFailsClosedAsync(StsTestHost host, string what, int count = 5)
+    {
+        host.StartTest();
+        var times = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await host.ExchangeAsync(host.Issuer.CreateToken());
+            watch.Stop();
+            await response.AssertErrorAsync(503, "temporarily_unavailable");
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.True(watch.Elapsed < FailClosedBound, $"{what}: exchange {i} took {watch.Elapsed}");
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        host.AssertNothingIssued();
+        times.Sort();
+        output.WriteLine($"fail closed, {what}: {count} exchanges, median {times[count / 2]:F0} ms, max {times[^1]:F0} ms");
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> ReadyzAsync(StsTestHost host)
+    {
+        using var response = await host.ManagementClient.GetAsync(new Uri("/readyz", UriKind.Relative));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> EventuallyNotReadyAsync(StsTestHost host)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var (status, body) = await ReadyzAsync(host);
+            if (status == HttpStatusCode.ServiceUnavailable)
+            {
+                return body;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "/readyz stayed ready: " + body);
+            await Task.Delay(50);
+        }
+    }
+
+    [RedisFact]
+    public async Task L09_Redis_down_fails_closed_within_one_second_and_nothing_is_minted()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var host = await StartAsync(env => env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address);
+        await AssertSingleUseAsync(host);
+
+        await redis.KillAsync();
+        await AssertFailsClosedAsync(host, "Redis down (killed, connection refused)");
+
+        // Down is not a configuration problem of this replica: it stays ready (every replica shares the outage).
+        Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync(host)).Status);
+    }
+
+    [RedisFact]
+    public async Task I06_Redis_hung_fails_closed_within_one_second_and_the_service_recovers()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var proxy = RedisFaultProxy.Start(redis);
+        await using var host = await StartAsync(env => env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = proxy.Address);
+        await AssertSingleUseAsync(host);
+
+        // Accepts connections and never answers, neither on the open connection nor on new ones.
+        proxy.Hang = true;
+        await AssertFailsClosedAsync(host, "Redis hung (accepts, never answers)");
+
+        proxy.Hang = false;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            host.StartTest();
+            using var response = await host.ExchangeAsync(host.Issuer.CreateToken());
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            await response.AssertErrorAsync(503, "temporarily_unavailable");
+            Assert.True(DateTime.UtcNow < deadline, "the service did not recover from the hang");
+            await Task.Delay(100);
+        }
+
+        await AssertSingleUseAsync(host);
+    }
+
+    [RedisFact]
+    public async Task A_service_started_against_a_hung_Redis_fails_closed_within_one_second()
+    {
+        using var blackHole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        blackHole.Start();
+        var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
+        await using var host = await StartAsync(env => env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = "127.0.0.1:" + port);
+        await AssertFailsClosedAsync(host, "Redis hung from the start (never accepted by the application)");
+    }
+
+    [RedisFact]
+    public async Task The_first_exchange_after_a_Redis_restart_succeeds()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var host = await StartAsync(env => env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address);
+        await AssertSingleUseAsync(host);
+
+        // No exchange in between: the old connection is dead, and the first exchange must not be the one to find out.
+        await redis.KillAsync();
+        await redis.RestartAsync();
+        var watch = Stopwatch.StartNew();
+        await AssertSingleUseAsync(host);
+        output.WriteLine($"first exchange after the restart (and its replay): {watch.ElapsedMilliseconds} ms");
+    }
+
+    [RedisFact]
+    public async Task A_wrong_password_makes_the_service_not_ready_and_exchanges_fail_closed()
+    {
+        await using var redis = await RedisServer.StartAsync(password: "right");
+        await using var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address;
+            env["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = "wrong";
+        });
+
+        var body = await EventuallyNotReadyAsync(host);
+        Assert.Contains("replay store", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", body, StringComparison.Ordinal);
+        await AssertFailsClosedAsync(host, "wrong password", count: 3);
+    }
+
+    [RedisFact]
+    public async Task An_ACL_user_with_only_the_documented_commands_serves_exchanges()
+    {
+        // The default user is protected, so a failed AUTH cannot fall back to it.
+        await using var redis = await RedisServer.StartAsync(password: "admin", extraArguments:
+        [
+            "--user", "github-sts", "on", ">sts-password", "~githubsts:replay:*", "resetchannels", "-@all",
+            "+set", "+eval", "+get", "+del", "+ping",
+        ]);
+        await using var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address;
+            env["GITHUBSTS_REPLAY_REDIS_USERNAME"] = "github-sts";
+            env["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = "sts-password";
+        });
+        await AssertSingleUseAsync(host);
+
+        // A failed mint releases the reservation through the script (EVAL, GET, DEL): the retry succeeds.
+        host.StartTest();
+        var token = host.Issuer.CreateToken();
+        host.GitHub.FailNext(GithubSts.Testing.GitHub.GitHubEndpointKind.Mint, GithubSts.Testing.GitHub.GitHubFault.Status(500));
+        using (var failed = await host.ExchangeAsync(token))
+        {
+            await failed.AssertErrorAsync(502, "upstream_error");
+        }
+
+        using (var retry = await host.ExchangeAsync(token))
+        {
+            await retry.AssertSuccessAsync();
+        }
+
+        Assert.Single(host.IssuedMints());
+        Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync(host)).Status);
+
+        // Nothing the user may not run was even tried.
+        await using var direct = await redis.ConnectDirectAsync();
+        var log = (RedisResult[])(await direct.GetDatabase().ExecuteAsync("ACL", "LOG"))!;
+        Assert.Empty(log);
+    }
+
+    [RedisFact]
+    public async Task TLS_with_a_private_CA_serves_exchanges_and_an_untrusted_certificate_is_not_ready()
+    {
+        using var tls = RedisTls.Create();
+        await using var redis = await RedisServer.StartAsync(tls: tls);
+        await using (var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address;
+            env["GITHUBSTS_REPLAY_REDIS_TLS"] = "true";
+            env["GITHUBSTS_REPLAY_REDIS_TLS_CA_FILE"] = tls.CaFile;
+        }))
+        {
+            await AssertSingleUseAsync(host);
+            Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync(host)).Status);
+        }
+
+        await using var untrusting = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address;
+            env["GITHUBSTS_REPLAY_REDIS_TLS"] = "true";
+            env["GITHUBSTS_REPLAY_REDIS_TLS_CA_FILE"] = tls.OtherCaFile;
+        });
+        Assert.Contains("replay store", await EventuallyNotReadyAsync(untrusting), StringComparison.Ordinal);
+        await AssertFailsClosedAsync(untrusting, "untrusted server certificate", count: 3);
+    }
+
+    [RedisFact]
+    public async Task Sentinel_with_one_master_serves_exchanges()
+    {
+        await using var master = await RedisServer.StartAsync();
+        await using var sentinel = await RedisSentinel.StartAsync(master);
+        await using var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_SERVICE_NAME"] = RedisSentinel.ServiceName;
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_ADDRESSES"] = sentinel.Address;
+        });
+        await AssertSingleUseAsync(host);
+
+        // The entry is on the master the Sentinel named.
+        await using var direct = await master.ConnectDirectAsync();
+        var server = direct.GetServer(direct.GetEndPoints()[0]);
+        Assert.Single(server.Keys(pattern: "githubsts:replay:*"));
+    }
+
+    [RedisFact]
+    public async Task Sentinel_in_front_of_a_master_with_a_password_serves_exchanges()
+    {
+        await using var master = await RedisServer.StartAsync(password: "master-pw");
+        await using var sentinel = await RedisSentinel.StartAsync(master, masterPassword: "master-pw");
+        await using var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_SERVICE_NAME"] = RedisSentinel.ServiceName;
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_ADDRESSES"] = sentinel.Address;
+            env["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = "master-pw";
+        });
+        await AssertSingleUseAsync(host);
+        Assert.Equal(HttpStatusCode.OK, (await ReadyzAsync(host)).Status);
+    }
+}
