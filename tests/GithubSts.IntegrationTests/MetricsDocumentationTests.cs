@@ -1,0 +1,111 @@
+using GithubSts.Exchange.Pipeline;
+using GithubSts.Exchange.Telemetry;
+using GithubSts.IntegrationTests.Infrastructure;
+
+namespace GithubSts.IntegrationTests;
+
+/// <summary>
+/// What <c>GET /metrics</c> exposes on the real service, over HTTP, against the README's Metrics table: the same
+/// names, types and label names, and every counter series known in advance present at 0 from start-up.
+/// </summary>
+public sealed class MetricsDocumentationTests
+{
+    // The operator's instruments are process-wide and report only with a cluster; these tests record them directly.
+    private static readonly Func<long> QueueDepth = () => 0;
+
+    [Fact]
+    public async Task Readme_metrics_table_names_types_and_labels_match_the_scrape()
+    {
+        await using var host = await StsTestHost.StartAsync();
+        host.SetPolicy("ci", StsTestHost.Policy());
+        var token = host.Issuer.CreateToken();
+        using (var allowed = await host.ExchangeAsync(token))
+        {
+            await allowed.AssertSuccessAsync();
+        }
+
+        using (var replayed = await host.ExchangeAsync(token))
+        {
+            await replayed.AssertErrorAsync(409, "token_replayed");
+        }
+
+        RecordOperatorInstruments();
+        var exposed = PrometheusText.Parse(await ScrapeAsync(host));
+        var documented = ReadmeMetricsTable.Read();
+
+        Assert.Empty(exposed.Keys.Except(documented.Keys, StringComparer.Ordinal));
+        Assert.Empty(documented.Keys.Except(exposed.Keys, StringComparer.Ordinal));
+        Assert.All(documented, row =>
+        {
+            var family = exposed[row.Key];
+            Assert.True(ReadmeMetricsTable.ExpectedType(row.Key) == family.Type, $"{row.Key}: README implies {ReadmeMetricsTable.ExpectedType(row.Key)}, exposed as {family.Type}");
+            Assert.True(row.Value.SetEquals(family.Labels), $"{row.Key}: README labels [{string.Join(",", row.Value)}], exposed [{string.Join(",", family.Labels)}]");
+        });
+    }
+
+    [Fact]
+    public async Task A_fresh_service_exposes_every_known_counter_series_at_zero()
+    {
+        await using var host = await StsTestHost.StartAsync();
+
+        var text = await ScrapeAsync(host);
+
+        var pairs = ExchangeResults.KnownInAdvance();
+        Assert.Contains(("replayed", "token_replayed"), pairs);
+        Assert.Contains(("replay_store_unavailable", "replay_store_unavailable"), pairs);
+        Assert.All(pairs, p => AssertLine(text, $"githubsts_token_exchanges_total{{reason=\"{p.Reason}\",result=\"{p.Result}\"}} 0"));
+        Assert.All(ExchangeResults.TokenValidationReasons(), r => AssertLine(text, $"githubsts_oidc_validation_errors_total{{reason=\"{r}\"}} 0"));
+        Assert.All(GithubStsMetrics.PolicyLoadResults, r => AssertLine(text, $"githubsts_policy_loads_total{{result=\"{r}\",source=\"repository\"}} 0"));
+        AssertLine(text, "githubsts_policy_cache_lookups_total{result=\"hit\"} 0");
+        AssertLine(text, "githubsts_policy_cache_lookups_total{result=\"miss\"} 0");
+        Assert.All(
+            GithubStsMetrics.GitHubEndpoints.SelectMany(e => GithubStsMetrics.GitHubResults.Select(r => (e, r))),
+            p => Assert.Matches($"\ngithubsts_github_api_calls_total\\{{endpoint=\"{p.e}\",result=\"{p.r}\"\\}} \\d+\n", text));
+        AssertLine(text, "githubsts_tokens_issued_total{app=\"default\"} 0");
+        Assert.Matches("\ngithubsts_audit_events_dropped_total \\d+\n", text);
+        Assert.DoesNotContain("result=\"other\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replayed_token_is_counted_as_replayed_and_not_as_a_token_validation_error()
+    {
+        await using var host = await StsTestHost.StartAsync();
+        host.SetPolicy("ci", StsTestHost.Policy());
+        var token = host.Issuer.CreateToken();
+        using (var first = await host.ExchangeAsync(token))
+        {
+            await first.AssertSuccessAsync();
+        }
+
+        using (var second = await host.ExchangeAsync(token))
+        {
+            await second.AssertErrorAsync(409, "token_replayed");
+        }
+
+        var text = await ScrapeAsync(host);
+
+        AssertLine(text, "githubsts_token_exchanges_total{reason=\"token_replayed\",result=\"replayed\"} 1");
+        Assert.DoesNotContain("githubsts_oidc_validation_errors_total{reason=\"token_replayed\"}", text, StringComparison.Ordinal);
+        AssertLine(text, "githubsts_token_exchange_duration_seconds_count{result=\"replayed\"} 1");
+    }
+
+    private static void RecordOperatorInstruments()
+    {
+        RuntimeMetrics.Reconciled("metrics-doc-test", "success", TimeSpan.FromMilliseconds(1));
+        RuntimeMetrics.Reconciled("metrics-doc-test", "error", TimeSpan.FromMilliseconds(1));
+        RuntimeMetrics.QueueAdded("metrics-doc-test");
+        RuntimeMetrics.QueueRetried("metrics-doc-test");
+        RuntimeMetrics.RegisterQueue("metrics-doc-test", QueueDepth);
+        RuntimeMetrics.LeaderStatusChanged("metrics-doc-test", leading: false);
+        RuntimeMetrics.InformerSyncChanged("metrics-doc-test", synced: true);
+    }
+
+    private static async Task<string> ScrapeAsync(StsTestHost host)
+    {
+        using var response = await host.ManagementClient.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(200, (int)response.StatusCode);
+        return "\n" + await response.Content.ReadAsStringAsync();
+    }
+
+    private static void AssertLine(string text, string line) => Assert.Contains("\n" + line + "\n", text, StringComparison.Ordinal);
+}
