@@ -71,7 +71,7 @@ public static partial class PrometheusText
     [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? \S+( \d+)?$""")]
     private static partial Regex SampleLine();
 
-    [GeneratedRegex("""(?<key>[a-zA-Z_][a-zA-Z0-9_]*)="(?:[^"\\]|\\.)*\"""")]
+    [GeneratedRegex(@"(?<key>[a-zA-Z_][a-zA-Z0-9_]*)=""(?:[^""\\]|\\.)*""")]
     private static partial Regex LabelPair();
 }
 
