@@ -34,7 +34,8 @@ public static class MetricsEndpoints
             var metrics = sp.GetRequiredService<GithubStsMetrics>();
             var registry = sp.GetRequiredService<IGitHubAppRegistry>();
             RegisterObservableGauges(metrics, registry, sp.GetRequiredService<GitHubApiClient>(), sp.GetRequiredService<ServiceReadiness>());
-            var providers = new TelemetryProviders(metrics, sp.GetRequiredService<OtlpMetricsExport>());
+            var providers = new TelemetryProviders(
+                metrics, sp.GetRequiredService<OtlpMetricsExport>(), sp.GetService<ManagementListener>() ?? new ManagementListener());
 
             // Only now is anything listening: series created earlier would not be aggregated.
             metrics.StartKnownSeriesAtZero(registry.Apps.Select(a => a.Name));

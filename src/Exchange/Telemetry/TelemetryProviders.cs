@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Endpoints;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -12,12 +13,12 @@ namespace GithubSts.Exchange.Telemetry;
 /// </summary>
 internal sealed class TelemetryProviders : IDisposable
 {
-    public TelemetryProviders(GithubStsMetrics metrics, OtlpMetricsExport otlp)
+    public TelemetryProviders(GithubStsMetrics metrics, OtlpMetricsExport otlp, ManagementListener management)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(otlp);
         Meters = BuildMeterProvider(metrics, otlp);
-        Tracer = otlp.Enabled ? TraceExport.BuildTracerProvider(otlp) : null;
+        Tracer = otlp.Enabled ? TraceExport.BuildTracerProvider(otlp, management) : null;
     }
 
     public MeterProvider Meters { get; }

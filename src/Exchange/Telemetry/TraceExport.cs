@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.Pipeline;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -16,13 +17,15 @@ internal static class TraceExport
     internal const string QueryTag = "url.query";
     internal const string FullUrlTag = "url.full";
 
-    internal static TracerProvider BuildTracerProvider(OtlpMetricsExport otlp) =>
+    /// <param name="management">Requests on it (probes, scrapes) get no span: they would drown the exchanges.</param>
+    internal static TracerProvider BuildTracerProvider(OtlpMetricsExport otlp, ManagementListener management) =>
         Sdk.CreateTracerProviderBuilder()
             .ConfigureResource(OtlpMetricsExport.ConfigureResource)
             .AddSource(ExchangeTracing.SourceName)
             .AddAspNetCoreInstrumentation(aspNetCore =>
             {
                 aspNetCore.RecordException = false;
+                aspNetCore.Filter = http => !management.Serves(http);
                 aspNetCore.EnrichWithHttpRequest = (activity, _) => activity.SetTag(QueryTag, null);
             })
             .AddHttpClientInstrumentation(http =>
