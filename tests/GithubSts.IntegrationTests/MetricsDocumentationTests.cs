@@ -92,6 +92,36 @@ public sealed class MetricsDocumentationTests
         AssertLine(text, "githubsts_token_exchange_duration_seconds_count{result=\"replayed\"} 1");
     }
 
+    [Fact]
+    public async Task OpenMetrics_as_prometheus_asks_for_it_has_the_same_samples_plus_created()
+    {
+        await using var host = await StsTestHost.StartAsync();
+        var text = await ScrapeAsync(host);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+        using var response = await host.ManagementClient.SendAsync(request);
+        var openMetrics = await response.Content.ReadAsStringAsync();
+
+        Assert.StartsWith("application/openmetrics-text", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("# EOF\n", openMetrics, StringComparison.Ordinal);
+        var plain = SeriesNames(text);
+        var open = SeriesNames(openMetrics).Where(s => !s.Contains("_created{", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(plain.Except(open));
+        Assert.Empty(open.Except(plain));
+    }
+
+    /// <summary>
+    /// Each sample's name and labels without its value. Series that may appear between the two scrapes are left out:
+    /// HTTP request series (the first scrape is one), the rate limit (first reported by the start-up App check) and the
+    /// process-wide operator instruments (other test classes record them concurrently).
+    /// </summary>
+    private static HashSet<string> SeriesNames(string exposition) =>
+        exposition.Split('\n')
+            .Where(l => l.StartsWith("githubsts_", StringComparison.Ordinal) && !l.StartsWith("githubsts_informer_synced", StringComparison.Ordinal))
+            .Where(l => !l.StartsWith("githubsts_http_", StringComparison.Ordinal) && !l.StartsWith("githubsts_github_rate_limit_remaining", StringComparison.Ordinal))
+            .Select(l => l[..l.LastIndexOf(' ')])
+            .ToHashSet(StringComparer.Ordinal);
+
     private static void WithReplayProtection(Dictionary<string, string> environment) => environment["GITHUBSTS_REPLAY_BACKEND"] = "memory";
 
     private static void RecordOperatorInstruments()
