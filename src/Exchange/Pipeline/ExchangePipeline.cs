@@ -49,9 +49,11 @@ public sealed partial class ExchangePipeline
         var context = new ExchangeContext(request);
         try
         {
+            // Without a trace listener (no OTLP export) the steps run as before: no wrapper state machine per step.
+            var traced = ExchangeTracing.Source.HasListeners();
             for (var i = 0; i < _steps.Length; i++)
             {
-                await RunStepAsync(i, context, cancellationToken);
+                await (traced ? RunTracedStepAsync(i, context, cancellationToken) : _steps[i].ExecuteAsync(context, cancellationToken));
             }
 
             var result = context.Result ?? throw new UnreachableException("the minting step did not produce a token");
@@ -95,9 +97,9 @@ public sealed partial class ExchangePipeline
         }
     }
 
-    private async ValueTask RunStepAsync(int index, ExchangeContext context, CancellationToken cancellationToken)
+    private async ValueTask RunTracedStepAsync(int index, ExchangeContext context, CancellationToken cancellationToken)
     {
-        // Null when nobody listens (no trace export configured): then the step costs no span.
+        // Null when the span is not sampled (a caller's traceparent said so).
         using var activity = ExchangeTracing.Source.StartActivity(_spanNames[index]);
         try
         {
