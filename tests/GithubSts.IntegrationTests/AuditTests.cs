@@ -2,6 +2,7 @@ using System.Text.Json;
 using GithubSts.Exchange.Audit;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.IntegrationTests.Infrastructure;
+using GithubSts.Testing.GitHub;
 
 namespace GithubSts.IntegrationTests;
 
@@ -14,7 +15,9 @@ public sealed class AuditTests : IAsyncLifetime
     private string AuditPath => Path.Combine(_directory, "audit.log");
 
     public async Task InitializeAsync() =>
-        _host = await StsTestHost.StartAsync(services: s => s.AddGithubStsAudit(new AuditOptions { Stdout = false, FilePath = AuditPath }));
+        _host = await StsTestHost.StartAsync(
+            env => env["GITHUBSTS_REPLAY_BACKEND"] = "memory",
+            s => s.AddGithubStsAudit(new AuditOptions { Stdout = false, FilePath = AuditPath }));
 
     public async Task DisposeAsync()
     {
@@ -51,6 +54,39 @@ public sealed class AuditTests : IAsyncLifetime
         var text = await File.ReadAllTextAsync(AuditPath);
         Assert.DoesNotContain(issued, text, StringComparison.Ordinal);
         Assert.DoesNotContain(jwt, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_audit_result_is_the_metric_result_label_for_a_replay_and_a_github_error()
+    {
+        _host.SetPolicy("audit-metrics", StsTestHost.Policy());
+        var jwt = _host.Issuer.CreateToken();
+        using (var first = await _host.ExchangeAsync(jwt, identity: "audit-metrics"))
+        {
+            await first.AssertSuccessAsync();
+        }
+
+        using (var replayed = await _host.ExchangeAsync(jwt, identity: "audit-metrics"))
+        {
+            await replayed.AssertErrorAsync(409, "token_replayed");
+        }
+
+        _host.GitHub.FailNext(GitHubEndpointKind.Mint, GitHubFault.Status(400));
+        using (var failed = await _host.ExchangeAsync(_host.Issuer.CreateToken(), identity: "audit-metrics"))
+        {
+            Assert.Equal(502, (int)failed.StatusCode);
+        }
+
+        var lines = await WaitForLinesAsync(3);
+        using var scrape = await _host.ManagementClient.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var metrics = await scrape.Content.ReadAsStringAsync();
+        var audited = lines.Select(l => (Result: l.GetProperty("result").GetString()!, Reason: l.TryGetProperty("reason", out var r) ? r.GetString() : null)).ToList();
+        Assert.Contains(("replayed", "token_replayed"), audited);
+        Assert.Contains(audited, a => a.Result == "github_error");
+        Assert.All(audited, a => Assert.Contains(
+            $"githubsts_token_exchanges_total{{reason=\"{a.Reason ?? "none"}\",result=\"{a.Result}\"}} ",
+            metrics,
+            StringComparison.Ordinal));
     }
 
     private async Task<List<JsonElement>> WaitForLinesAsync(int count)

@@ -24,7 +24,7 @@ internal static class AuditEventFactory
             Time = now,
             RequestId = request.RequestId,
             Endpoint = request.Endpoint,
-            Result = result is not null ? "success" : ReasonCodes.ToSnakeCase(outcome.Error!.Kind.ToString()),
+            Result = ExchangeResults.NameOf(outcome),
             Reason = outcome.Error?.ReasonCode,
             App = app?.Name ?? Clip(request.App),
             Scope = Clip(request.Scope),

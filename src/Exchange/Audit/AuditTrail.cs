@@ -39,6 +39,9 @@ public sealed partial class AuditTrail : BackgroundService, IExchangeObserver
     /// <summary>Extra sink for tests and embedding hosts (called on the writer thread).</summary>
     public event Action<AuditEvent>? Written;
 
+    /// <summary>Makes the dropped-events counter exist (at 0) for a listener that attached after start-up.</summary>
+    internal static void StartDroppedCounterAtZero() => Dropped.Add(0);
+
     public void OnCompleted(ExchangeOutcome outcome)
     {
         if (!_queue.Writer.TryWrite(AuditEventFactory.Create(outcome, _time.GetUtcNow())))

@@ -7,6 +7,7 @@ namespace GithubSts.Exchange.Pipeline;
 public sealed partial class ExchangePipeline
 {
     private readonly IExchangeStep[] _steps;
+    private readonly string[] _spanNames;
     private readonly IExchangeObserver[] _observers;
     private readonly ILogger<ExchangePipeline> _logger;
     private readonly TimeProvider _time;
@@ -17,6 +18,7 @@ public sealed partial class ExchangePipeline
         InFlightExchanges? inFlight = null)
     {
         _steps = [.. steps.OrderBy(s => s.Order)];
+        _spanNames = [.. _steps.Select(ExchangeTracing.SpanName)];
         _observers = [.. observers];
         _time = time;
         _logger = logger;
@@ -47,9 +49,11 @@ public sealed partial class ExchangePipeline
         var context = new ExchangeContext(request);
         try
         {
-            foreach (var step in _steps)
+            // Without a trace listener (no OTLP export) the steps run as before: no wrapper state machine per step.
+            var traced = ExchangeTracing.Source.HasListeners();
+            for (var i = 0; i < _steps.Length; i++)
             {
-                await step.ExecuteAsync(context, cancellationToken);
+                await (traced ? RunTracedStepAsync(i, context, cancellationToken) : _steps[i].ExecuteAsync(context, cancellationToken));
             }
 
             var result = context.Result ?? throw new UnreachableException("the minting step did not produce a token");
@@ -89,6 +93,21 @@ public sealed partial class ExchangePipeline
         {
             // Cancellation or a bug: still undo reservations, then let the host answer 500 / drop the request.
             await context.RunFailureCallbacksAsync();
+            throw;
+        }
+    }
+
+    private async ValueTask RunTracedStepAsync(int index, ExchangeContext context, CancellationToken cancellationToken)
+    {
+        // Null when the span is not sampled (a caller's traceparent said so).
+        using var activity = ExchangeTracing.Source.StartActivity(_spanNames[index]);
+        try
+        {
+            await _steps[index].ExecuteAsync(context, cancellationToken);
+        }
+        catch (ExchangeException e)
+        {
+            ExchangeTracing.Failed(activity, e);
             throw;
         }
     }

@@ -8,7 +8,7 @@ namespace GithubSts.Exchange.Telemetry;
 /// drawn from a small fixed set (route templates, methods, status codes, error kinds, reason codes, operation
 /// names, configured app names): never a subject, repository, scope, identity, token or issuer.
 /// </summary>
-public sealed class GithubStsMetrics : IDisposable
+public sealed partial class GithubStsMetrics : IDisposable
 {
     public const string MeterName = "GithubSts";
 
@@ -55,11 +55,11 @@ public sealed class GithubStsMetrics : IDisposable
     public void ExchangeCompleted(ExchangeOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var result = outcome.Error is null ? "success" : ResultName(outcome.Error.Kind);
-        var reason = outcome.Error?.ReasonCode ?? "none";
+        var result = ExchangeResults.NameOf(outcome);
+        var reason = outcome.Error?.ReasonCode ?? ExchangeResults.NoReason;
         _exchanges.Add(1, new KeyValuePair<string, object?>("result", result), new("reason", reason));
         _exchangeDuration.Record(outcome.Duration.TotalSeconds, new KeyValuePair<string, object?>("result", result));
-        if (outcome.Error is { } error && error.ReasonCode.StartsWith("token_", StringComparison.Ordinal))
+        if (outcome.Error is { } error && ExchangeResults.IsTokenValidationError(error))
         {
             _oidcErrors.Add(1, new KeyValuePair<string, object?>("reason", error.ReasonCode));
         }
@@ -92,21 +92,8 @@ public sealed class GithubStsMetrics : IDisposable
         _ => "error",
     };
 
-    /// <summary><see cref="ExchangeErrorKind"/> in snake_case (<c>AccessDenied</c> → <c>access_denied</c>).</summary>
-    public static string ResultName(ExchangeErrorKind kind) => kind switch
-    {
-        ExchangeErrorKind.InvalidRequest => "invalid_request",
-        ExchangeErrorKind.InvalidScope => "invalid_scope",
-        ExchangeErrorKind.InvalidTarget => "invalid_target",
-        ExchangeErrorKind.InvalidToken => "invalid_token",
-        ExchangeErrorKind.AccessDenied => "access_denied",
-        ExchangeErrorKind.RateLimited => "rate_limited",
-        ExchangeErrorKind.IdentityProviderUnavailable => "identity_provider_unavailable",
-        ExchangeErrorKind.GitHubUnavailable => "github_unavailable",
-        ExchangeErrorKind.GitHubError => "github_error",
-        ExchangeErrorKind.ClientDisconnected => "client_disconnected",
-        _ => "other",
-    };
+    /// <summary><see cref="ExchangeErrorKind"/> in snake_case (<c>AccessDenied</c> → <c>access_denied</c>), as in audit lines.</summary>
+    public static string ResultName(ExchangeErrorKind kind) => ExchangeResults.NameOf(kind);
 
     public void Dispose() => Meter.Dispose();
 }

@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Hosting;
-using OpenTelemetry;
 using OpenTelemetry.Exporter;
-using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
 namespace GithubSts.Exchange.Telemetry;
 
 /// <summary>
-/// Whether and where the <c>GithubSts</c> meters are pushed over OTLP. In production it comes from
-/// <see cref="FromEnvironment"/> and the exporter reads the standard <c>OTEL_*</c> variables itself; the explicit
+/// Whether and where metrics and traces are pushed over OTLP. In production it comes from
+/// <see cref="FromEnvironment"/> and the exporters read the standard <c>OTEL_*</c> variables themselves; the explicit
 /// values exist so tests can export to a loopback collector without touching process-wide environment variables.
 /// </summary>
 internal sealed record OtlpMetricsExport
@@ -16,70 +13,41 @@ internal sealed record OtlpMetricsExport
     public const string EndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string DefaultServiceName = "github-sts";
 
-    /// <summary>Export at all.</summary>
+    /// <summary>Export at all (metrics and traces).</summary>
     public bool Enabled { get; init; }
 
-    /// <summary>Collector base address (<c>/v1/metrics</c> is appended for HTTP); null: the exporter reads <c>OTEL_*</c>.</summary>
+    /// <summary>Collector base address (<c>/v1/metrics</c>, <c>/v1/traces</c> appended for HTTP); null: <c>OTEL_*</c>.</summary>
     public Uri? Endpoint { get; init; }
 
     /// <summary>Null: <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (default gRPC).</summary>
     public OtlpExportProtocol? Protocol { get; init; }
 
-    /// <summary>Null: <c>OTEL_METRIC_EXPORT_INTERVAL</c> (default 60 s).</summary>
+    /// <summary>Metrics export interval and trace batch delay. Null: <c>OTEL_METRIC_EXPORT_INTERVAL</c>, <c>OTEL_BSP_SCHEDULE_DELAY</c>.</summary>
     public TimeSpan? ExportInterval { get; init; }
 
     public static OtlpMetricsExport FromEnvironment() =>
         new() { Enabled = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EndpointVariable)) };
 
-    internal MeterProvider CreateMeterProvider() =>
-        Sdk.CreateMeterProviderBuilder()
-            .ConfigureResource(resource => resource.Clear()
-                .AddService(DefaultServiceName)
-                .AddTelemetrySdk()
-                .AddEnvironmentVariableDetector()) // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the default name
-            .AddMeter(GithubStsMetrics.MeterName)
-            .AddOtlpExporter((exporter, reader) =>
-            {
-                if (Protocol is { } protocol)
-                {
-                    exporter.Protocol = protocol;
-                }
-
-                if (Endpoint is { } endpoint)
-                {
-                    exporter.Endpoint = exporter.Protocol == OtlpExportProtocol.HttpProtobuf
-                        ? new Uri(endpoint, endpoint.AbsolutePath.EndsWith('/') ? "v1/metrics" : endpoint.AbsolutePath + "/v1/metrics")
-                        : endpoint;
-                }
-
-                if (ExportInterval is { } interval)
-                {
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)interval.TotalMilliseconds;
-                }
-            })
-            .Build();
-}
-
-/// <summary>Owns the OTLP <see cref="MeterProvider"/>: created when the host starts, flushed and disposed with the container.</summary>
-internal sealed class OtlpMetricsExporterService(OtlpMetricsExport settings) : IHostedService, IDisposable
-{
-    private MeterProvider? _provider;
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Applies the explicit protocol and endpoint; <paramref name="signalPath"/> is <c>v1/metrics</c> or <c>v1/traces</c>.</summary>
+    internal void Configure(OtlpExporterOptions exporter, string signalPath)
     {
-        if (settings.Enabled)
+        if (Protocol is { } protocol)
         {
-            _provider ??= settings.CreateMeterProvider();
+            exporter.Protocol = protocol;
         }
 
-        return Task.CompletedTask;
+        if (Endpoint is { } endpoint)
+        {
+            // Set in code, the endpoint is used as given: the per-signal path is ours to append for HTTP.
+            exporter.Endpoint = exporter.Protocol == OtlpExportProtocol.HttpProtobuf
+                ? new Uri(endpoint, endpoint.AbsolutePath.EndsWith('/') ? signalPath : endpoint.AbsolutePath + "/" + signalPath)
+                : endpoint;
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _provider?.Dispose();
-        _provider = null;
-    }
+    internal static void ConfigureResource(ResourceBuilder resource) =>
+        resource.Clear()
+            .AddService(DefaultServiceName)
+            .AddTelemetrySdk()
+            .AddEnvironmentVariableDetector(); // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the default name
 }

@@ -77,7 +77,10 @@ public sealed class ScaleSuite : IBenchmarkSuite
     private static async Task<long> IndexedPoliciesAsync(ServiceProcess service, CancellationToken ct)
     {
         var metrics = await service.GetMetricsAsync(ct);
-        var line = metrics.Split('\n').Single(l => l.StartsWith("githubsts_policy_index_policies ", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+        var line = metrics.Split('\n').Single(l => l.StartsWith("githubsts_policy_index_policies ", StringComparison.Ordinal)
+
+            // OpenTelemetry's exporter writes an empty label set as {}.
+            || l.StartsWith("githubsts_policy_index_policies{} ", StringComparison.Ordinal));
+        return long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 }
