@@ -121,10 +121,13 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     public KubernetesClientConfiguration ConfigurationForToken(string token) => new()
     {
-        Server = Server,
-        Namespace = "default",
-        TokenProvider = KubernetesClientConfiguration.StaticToken(token),
-        CaCertificates = CaCertificates,
+        Library = new k8s.KubernetesClientConfiguration
+        {
+            Host = Server.ToString(),
+            Namespace = "default",
+            AccessToken = token,
+            SslCaCerts = CaCertificates,
+        },
         RequestTimeout = TimeSpan.FromSeconds(15),
     };
 
