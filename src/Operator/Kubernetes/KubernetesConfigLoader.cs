@@ -130,6 +130,13 @@ public static class KubernetesConfigLoader
 
         var context = document.Contexts?.FirstOrDefault(c => string.Equals(c.Name, document.CurrentContext, StringComparison.Ordinal))
             ?? throw new KubernetesConfigurationException($"kubeconfig: current-context '{document.CurrentContext}' is not defined.");
+        var clusterName = context.ContextDetails?.Cluster;
+        if (document.Clusters?.Any(c => string.Equals(c.Name, clusterName, StringComparison.Ordinal)) != true)
+        {
+            // The library would fail with a bare ArgumentNullException on a file without clusters.
+            throw new KubernetesConfigurationException($"kubeconfig: context '{document.CurrentContext}' names an undefined cluster '{clusterName}'.");
+        }
+
         var userName = context.ContextDetails?.User;
         var user = document.Users?.FirstOrDefault(u => string.Equals(u.Name, userName, StringComparison.Ordinal))?.UserCredentials;
         if (user is not null && (!string.IsNullOrEmpty(user.Impersonate) || user.ImpersonateGroups?.Any() == true))
@@ -169,7 +176,7 @@ public static class KubernetesConfigLoader
         return new KubernetesClientConfiguration
         {
             Library = library,
-            ProxyUrl = KubeconfigExtras.ProxyUrl(paths, context.ContextDetails?.Cluster, document.CurrentContext),
+            ProxyUrl = KubeconfigExtras.ProxyUrl(paths, clusterName, document.CurrentContext),
         };
     }
 
