@@ -164,6 +164,32 @@ public sealed class KubernetesApiClientTests(OperatorKubeFixture fixture, ITestO
     }
 
     [KubernetesFact]
+    public async Task A_kubeconfig_proxy_url_tunnels_the_calls()
+    {
+        var dir = Directory.CreateTempSubdirectory("kubeconfig-proxy-").FullName;
+        try
+        {
+            await using var proxy = ConnectProxy.Start();
+            var path = fixture.Server.WriteKubeconfig(Path.Combine(dir, "config"));
+            var yaml = await File.ReadAllTextAsync(path);
+            var serverLine = yaml.Split('\n').Single(l => l.TrimStart().StartsWith("server:", StringComparison.Ordinal));
+            var indent = serverLine[..(serverLine.Length - serverLine.TrimStart().Length)];
+            await File.WriteAllTextAsync(path, yaml.Replace(serverLine, $"{serverLine}\n{indent}proxy-url: {proxy.Address}", StringComparison.Ordinal));
+
+            var config = KubernetesConfigLoader.Load(path, new Dictionary<string, string>())!;
+            using var client = new KubernetesApiClient(config, new TestLogger<KubernetesApiClient>(output));
+            var ns = await client.GetAsync<Namespace>(ResourceTypes.Namespaces, null, "default", default);
+
+            Assert.Equal("Active", ns.Status?.Phase);
+            Assert.Contains($"{fixture.Server.Server.Host}:{fixture.Server.Server.Port}", proxy.Targets);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [KubernetesFact]
     public async Task The_CA_is_enforced_and_a_wrong_one_fails_as_unavailable()
     {
         using var strange = new System.Security.Cryptography.X509Certificates.CertificateRequest(
