@@ -11,9 +11,6 @@ public sealed partial class KubernetesApiClient
     [LoggerMessage(EventId = 6002, Level = LogLevel.Debug, Message = "Kubernetes {Operation} failed (timed out: {TimedOut})")]
     private partial void LogUnavailable(Exception exception, string operation, bool timedOut);
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Kubernetes {Operation} was refused (401); re-reading the token and retrying once")]
-    private partial void LogRetryAfterUnauthorized(string operation);
-
     [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Kubernetes {Operation} was throttled (429); retrying in {RetryAfterSeconds} s")]
     private partial void LogThrottled(string operation, double retryAfterSeconds);
 

@@ -33,6 +33,7 @@ public sealed partial class KubernetesApiClient : IDisposable
     private readonly KubernetesClientConfiguration _config;
     private readonly ILogger<KubernetesApiClient> _logger;
     private readonly TimeProvider _time;
+    private readonly k8s.Kubernetes _library;
     private readonly HttpClient _http;
     private readonly string _baseAddress;
 
@@ -51,11 +52,9 @@ public sealed partial class KubernetesApiClient : IDisposable
         _time = time;
         _baseAddress = config.Server.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
-        // Timeouts are per call (never on watches), so the client-wide one is off.
-        _http = new HttpClient(KubernetesHttpHandlerFactory.Create(config), disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        // The library's HttpClient has no client-wide timeout (ours are per call, never on watches).
+        _library = KubernetesHttpPipeline.Create(config);
+        _http = _library.HttpClient;
     }
 
     /// <summary>The serializer settings for Kubernetes payloads (same instance as <see cref="KubernetesJson.Options"/>).</summary>
@@ -235,7 +234,7 @@ public sealed partial class KubernetesApiClient : IDisposable
         return SendForJsonAsync<JsonDocument>("get", HttpMethod.Get, absolutePath, null, null, RawJsonAccept, ct);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _library.Dispose();
 
     private Task<T> Replace<T>(ResourceType type, string? ns, T obj, string? subresource, CancellationToken ct)
         where T : KubernetesObject
@@ -295,7 +294,8 @@ public sealed partial class KubernetesApiClient : IDisposable
     }
 
     /// <summary>
-    /// Sends with auth; one retry after a 401 when the token can be refreshed; honours short 429 Retry-After.
+    /// Sends (the pipeline adds credentials); honours short 429 Retry-After. No retry after a 401: the library re-reads
+    /// token files every minute and kubelet rotates them long before the old token expires.
     /// <paramref name="caller"/> is the caller's token (its cancellation is not a failure); <paramref name="ct"/> may
     /// add deadlines to it.
     /// </summary>
@@ -306,7 +306,6 @@ public sealed partial class KubernetesApiClient : IDisposable
         using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t, _time) : null;
         using var linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
         var token = linked?.Token ?? ct;
-        var refreshedToken = false;
         for (var attempt = 0; ; attempt++)
         {
             HttpResponseMessage response;
@@ -321,10 +320,6 @@ public sealed partial class KubernetesApiClient : IDisposable
                 };
                 request.Headers.Accept.ParseAdd(accept);
                 request.Headers.UserAgent.ParseAdd(_config.UserAgent);
-                if (_config.TokenProvider is { } provider && await provider(token) is { Length: > 0 } bearer)
-                {
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-                }
 
                 if (body is not null)
                 {
@@ -347,14 +342,6 @@ public sealed partial class KubernetesApiClient : IDisposable
             using (response)
             {
                 var status = (int)response.StatusCode;
-                if (status == 401 && !refreshedToken && _config.TokenInvalidated is { } invalidate)
-                {
-                    refreshedToken = true;
-                    invalidate();
-                    LogRetryAfterUnauthorized(operation);
-                    continue;
-                }
-
                 var apiStatus = await ReadStatusAsync(response, token);
                 var retryAfter = RetryAfter(response, apiStatus);
                 if (status == 429 && attempt < Max429Retries && retryAfter is { } wait && wait <= MaxRetryAfter)

@@ -1,21 +1,21 @@
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using k8s.Authentication;
+using k8s.Exceptions;
+using k8s.KubeConfigModels;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
+using LibraryConfiguration = k8s.KubernetesClientConfiguration;
 
 namespace GithubSts.Operator.Kubernetes;
 
 /// <summary>
 /// Finds the API server: an explicit kubeconfig, else in-cluster service-account files, else <c>KUBECONFIG</c>, else
-/// <c>~/.kube/config</c>. Supports token, tokenFile and client-certificate users; refuses exec, auth-provider,
-/// basic auth and impersonation with a <see cref="KubernetesConfigurationException"/>.
+/// <c>~/.kube/config</c>. Kubeconfig parsing, merging and every kind of user (token, tokenFile, client certificate,
+/// exec and auth-provider plugins, basic auth) are the KubernetesClient library's; we add the search order,
+/// <c>proxy-url</c> (the library ignores it) and a refusal of impersonation (the library would silently ignore it).
 /// </summary>
 public static class KubernetesConfigLoader
 {
     public const string DefaultInClusterRoot = "/var/run/secrets/kubernetes.io/serviceaccount";
-    private const int MaxKubeconfigBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// Returns null when nothing is configured. Throws <see cref="KubernetesConfigurationException"/> when
@@ -25,11 +25,7 @@ public static class KubernetesConfigLoader
     /// <param name="environment">The process environment (<c>KUBERNETES_SERVICE_HOST/PORT</c>, <c>POD_NAMESPACE</c>, <c>KUBECONFIG</c>, <c>HOME</c>).</param>
     /// <param name="inClusterRoot">Where the service-account files are (tests); default <see cref="DefaultInClusterRoot"/>.</param>
     public static KubernetesClientConfiguration? Load(
-        string? explicitKubeconfig, IReadOnlyDictionary<string, string> environment, string? inClusterRoot = null) =>
-        Load(explicitKubeconfig, environment, inClusterRoot, TimeProvider.System);
-
-    internal static KubernetesClientConfiguration? Load(
-        string? explicitKubeconfig, IReadOnlyDictionary<string, string> environment, string? inClusterRoot, TimeProvider time)
+        string? explicitKubeconfig, IReadOnlyDictionary<string, string> environment, string? inClusterRoot = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         if (!string.IsNullOrEmpty(explicitKubeconfig))
@@ -39,11 +35,11 @@ public static class KubernetesConfigLoader
                 throw new KubernetesConfigurationException($"The kubeconfig '{explicitKubeconfig}' does not exist.");
             }
 
-            return LoadKubeconfig([explicitKubeconfig], time)
+            return LoadKubeconfig([explicitKubeconfig])
                 ?? throw new KubernetesConfigurationException($"The kubeconfig '{explicitKubeconfig}' has no current-context.");
         }
 
-        var inCluster = LoadInCluster(environment, inClusterRoot ?? DefaultInClusterRoot, time);
+        var inCluster = LoadInCluster(environment, inClusterRoot ?? DefaultInClusterRoot);
         if (inCluster is not null)
         {
             return inCluster;
@@ -55,7 +51,7 @@ public static class KubernetesConfigLoader
             var files = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Where(File.Exists)
                 .ToList();
-            return files.Count == 0 ? null : LoadKubeconfig(files, time);
+            return files.Count == 0 ? null : LoadKubeconfig(files);
         }
 
         var home = environment.GetValueOrDefault("HOME") ?? environment.GetValueOrDefault("USERPROFILE");
@@ -65,17 +61,18 @@ public static class KubernetesConfigLoader
         }
 
         var defaultPath = Path.Combine(home, ".kube", "config");
-        return File.Exists(defaultPath) ? LoadKubeconfig([defaultPath], time) : null;
+        return File.Exists(defaultPath) ? LoadKubeconfig([defaultPath]) : null;
     }
 
     /// <summary>
     /// The in-cluster configuration, or null when not in a pod (<c>KUBERNETES_SERVICE_HOST/PORT</c> unset or no token file).
-    /// The token is re-read every minute and after a 401; <c>ca.crt</c> every 5 minutes.
+    /// The library's <see cref="TokenFileAuth"/> re-reads the rotating token every minute.
     /// </summary>
-    public static KubernetesClientConfiguration? LoadInCluster(IReadOnlyDictionary<string, string> environment, string root) =>
-        LoadInCluster(environment, root, TimeProvider.System);
-
-    internal static KubernetesClientConfiguration? LoadInCluster(IReadOnlyDictionary<string, string> environment, string root, TimeProvider time)
+    /// <remarks>
+    /// The same pieces as the library's <c>InClusterConfig()</c>, which hard-codes the directory, reads the process
+    /// environment, requires <c>ca.crt</c> and ignores <c>POD_NAMESPACE</c>.
+    /// </remarks>
+    public static KubernetesClientConfiguration? LoadInCluster(IReadOnlyDictionary<string, string> environment, string root)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var host = environment.GetValueOrDefault("KUBERNETES_SERVICE_HOST");
@@ -86,269 +83,134 @@ public static class KubernetesConfigLoader
             return null;
         }
 
-        if (IsIPv6Literal(host))
+        string server;
+        try
         {
-            host = $"[{host}]";
+            // UriBuilder brackets IPv6 literals.
+            server = new UriBuilder(Uri.UriSchemeHttps, host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).Uri.ToString();
         }
-
-        if (!Uri.TryCreate($"https://{host}:{port}", UriKind.Absolute, out var server))
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException or UriFormatException)
         {
-            throw new KubernetesConfigurationException($"KUBERNETES_SERVICE_HOST/PORT ('{host}', '{port}') do not form a valid address.");
-        }
-
-        var caPath = Path.Combine(root, "ca.crt");
-        Func<X509Certificate2Collection?>? caProvider = null;
-        X509Certificate2Collection? ca = null;
-        if (File.Exists(caPath))
-        {
-            ca = CaBundle.Parse(ReadText(caPath), caPath);
-            caProvider = CaBundle.Reloading(caPath, ca, time);
+            throw new KubernetesConfigurationException($"KUBERNETES_SERVICE_HOST/PORT ('{host}', '{port}') do not form a valid address.", ex);
         }
 
         var ns = environment.GetValueOrDefault("POD_NAMESPACE");
         var nsPath = Path.Combine(root, "namespace");
         if (string.IsNullOrEmpty(ns) && File.Exists(nsPath))
         {
-            ns = ReadText(nsPath).Trim();
+            ns = Guard(() => File.ReadAllText(nsPath).Trim(), nsPath);
         }
 
-        var tokens = new FileTokenSource(tokenPath, time);
+        var caPath = Path.Combine(root, "ca.crt");
         return new KubernetesClientConfiguration
         {
-            Server = server,
-            Namespace = string.IsNullOrEmpty(ns) ? "default" : ns,
-            TokenProvider = tokens.GetAsync,
-            TokenInvalidated = tokens.Invalidate,
-            CaCertificates = ca,
-            CaCertificatesProvider = caProvider,
+            Library = new LibraryConfiguration
+            {
+                Host = server,
+                Namespace = string.IsNullOrEmpty(ns) ? "default" : ns,
+                TokenProvider = new TokenFileAuth(tokenPath),
+                SslCaCerts = File.Exists(caPath) ? Guard(() => LoadPem(caPath), caPath) : null,
+            },
         };
     }
 
     /// <summary>
-    /// Merges kubeconfig files (the first file to define a name or <c>current-context</c> wins) and resolves the
-    /// current context. Returns null when no file sets <c>current-context</c>.
+    /// Merges kubeconfig files (the library's merge: the first file to define a name or <c>current-context</c> wins) and
+    /// resolves the current context. Returns null when no file sets <c>current-context</c>.
     /// </summary>
-    public static KubernetesClientConfiguration? LoadKubeconfig(IReadOnlyList<string> paths) => LoadKubeconfig(paths, TimeProvider.System);
-
-    internal static KubernetesClientConfiguration? LoadKubeconfig(IReadOnlyList<string> paths, TimeProvider time)
+    public static KubernetesClientConfiguration? LoadKubeconfig(IReadOnlyList<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        var clusters = new Dictionary<string, KubeconfigCluster>(StringComparer.Ordinal);
-        var users = new Dictionary<string, KubeconfigUser>(StringComparer.Ordinal);
-        var contexts = new Dictionary<string, KubeconfigContext>(StringComparer.Ordinal);
-        string? currentContext = null;
-        foreach (var path in paths)
-        {
-            var document = Parse(path);
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? string.Empty;
-            foreach (var entry in document.Clusters ?? [])
-            {
-                if (entry.Name is { Length: > 0 } name && entry.Cluster is { } cluster && !clusters.ContainsKey(name))
-                {
-                    cluster.BaseDirectory = directory;
-                    clusters.Add(name, cluster);
-                }
-            }
-
-            foreach (var entry in document.Users ?? [])
-            {
-                if (entry.Name is { Length: > 0 } name && !users.ContainsKey(name))
-                {
-                    var user = entry.User ?? new KubeconfigUser();
-                    user.BaseDirectory = directory;
-                    users.Add(name, user);
-                }
-            }
-
-            foreach (var entry in document.Contexts ?? [])
-            {
-                if (entry.Name is { Length: > 0 } name && entry.Context is { } context)
-                {
-                    contexts.TryAdd(name, context);
-                }
-            }
-
-            if (string.IsNullOrEmpty(currentContext))
-            {
-                currentContext = document.CurrentContext;
-            }
-        }
-
-        if (string.IsNullOrEmpty(currentContext))
+        var source = string.Join(", ", paths.Select(p => $"'{p}'"));
+        var document = Guard(() => KubeconfigFiles.LoadMerged(paths), source);
+        if (string.IsNullOrEmpty(document.CurrentContext))
         {
             return null;
         }
 
-        if (!contexts.TryGetValue(currentContext, out var current))
+        var context = document.Contexts?.FirstOrDefault(c => string.Equals(c.Name, document.CurrentContext, StringComparison.Ordinal))
+            ?? throw new KubernetesConfigurationException($"kubeconfig: current-context '{document.CurrentContext}' is not defined.");
+        var clusterName = context.ContextDetails?.Cluster;
+        if (document.Clusters?.Any(c => string.Equals(c.Name, clusterName, StringComparison.Ordinal)) != true)
         {
-            throw new KubernetesConfigurationException($"kubeconfig: current-context '{currentContext}' is not defined.");
+            // The library would fail with a bare ArgumentNullException on a file without clusters.
+            throw new KubernetesConfigurationException($"kubeconfig: context '{document.CurrentContext}' names an undefined cluster '{clusterName}'.");
         }
 
-        if (string.IsNullOrEmpty(current.Cluster) || !clusters.TryGetValue(current.Cluster, out var clusterEntry))
+        var userName = context.ContextDetails?.User;
+        var user = document.Users?.FirstOrDefault(u => string.Equals(u.Name, userName, StringComparison.Ordinal))?.UserCredentials;
+        if (user is not null && (!string.IsNullOrEmpty(user.Impersonate) || user.ImpersonateGroups?.Any() == true))
         {
-            throw new KubernetesConfigurationException($"kubeconfig: context '{currentContext}' names an undefined cluster '{current.Cluster}'.");
+            throw new KubernetesConfigurationException(
+                $"kubeconfig: the user of context '{document.CurrentContext}' uses impersonation (as), which github-sts does not support.");
         }
 
-        KubeconfigUser? userEntry = null;
-        if (!string.IsNullOrEmpty(current.User) && !users.TryGetValue(current.User, out userEntry))
+        // The library has no tokenFile (it would refuse the user as credential-less): build without the user and give
+        // the configuration the library's own file-token provider, which re-reads the file every minute.
+        var tokenFile = KubeconfigExtras.TokenFile(paths, userName);
+        if (tokenFile is not null && context.ContextDetails is { } details && user is not null && !HasLibraryCredentials(user))
         {
-            throw new KubernetesConfigurationException($"kubeconfig: context '{currentContext}' names an undefined user '{current.User}'.");
+            details.User = null;
+        }
+        else
+        {
+            tokenFile = null;
         }
 
-        return Build(currentContext, current, clusterEntry, userEntry, time);
-    }
-
-    private static KubernetesClientConfiguration Build(
-        string contextName, KubeconfigContext context, KubeconfigCluster cluster, KubeconfigUser? user, TimeProvider time)
-    {
-        if (!Uri.TryCreate(cluster.Server, UriKind.Absolute, out var server) || server.Scheme is not ("https" or "http"))
+        var library = Guard(() => LibraryConfiguration.BuildConfigFromConfigObject(document), source);
+        if (tokenFile is not null)
         {
-            throw new KubernetesConfigurationException($"kubeconfig: the cluster of context '{contextName}' has no valid https server address.");
+            library.TokenProvider = new TokenFileAuth(tokenFile);
         }
 
-        X509Certificate2Collection? ca = null;
-        if (!string.IsNullOrEmpty(cluster.CertificateAuthorityData))
+        if (string.IsNullOrEmpty(library.Namespace))
         {
-            ca = CaBundle.Parse(DecodeBase64(cluster.CertificateAuthorityData, "certificate-authority-data"), "certificate-authority-data");
-        }
-        else if (!string.IsNullOrEmpty(cluster.CertificateAuthority))
-        {
-            var caPath = Resolve(cluster.BaseDirectory, cluster.CertificateAuthority);
-            ca = CaBundle.Parse(ReadText(caPath), caPath);
+            library.Namespace = "default";
         }
 
-        Uri? proxy = null;
-        if (!string.IsNullOrEmpty(cluster.ProxyUrl) && !Uri.TryCreate(cluster.ProxyUrl, UriKind.Absolute, out proxy))
+        if (!Uri.TryCreate(library.Host, UriKind.Absolute, out var server) || server.Scheme is not ("https" or "http"))
         {
-            throw new KubernetesConfigurationException($"kubeconfig: proxy-url of the cluster of context '{contextName}' is not a valid URL.");
-        }
-
-        Func<CancellationToken, ValueTask<string?>>? tokenProvider = null;
-        Action? tokenInvalidated = null;
-        X509Certificate2? clientCertificate = null;
-        if (user is not null)
-        {
-            RefuseUnsupported(user, contextName);
-            if (!string.IsNullOrEmpty(user.Token))
-            {
-                tokenProvider = KubernetesClientConfiguration.StaticToken(user.Token);
-            }
-            else if (!string.IsNullOrEmpty(user.TokenFile))
-            {
-                var tokens = new FileTokenSource(Resolve(user.BaseDirectory, user.TokenFile), time);
-                tokenProvider = tokens.GetAsync;
-                tokenInvalidated = tokens.Invalidate;
-            }
-
-            clientCertificate = LoadClientCertificate(user, contextName);
+            throw new KubernetesConfigurationException($"kubeconfig: the cluster of context '{document.CurrentContext}' has no valid https server address.");
         }
 
         return new KubernetesClientConfiguration
         {
-            Server = server,
-            Namespace = string.IsNullOrEmpty(context.Namespace) ? "default" : context.Namespace,
-            TokenProvider = tokenProvider,
-            TokenInvalidated = tokenInvalidated,
-            ClientCertificate = clientCertificate,
-            CaCertificates = ca,
-            InsecureSkipTlsVerify = cluster.InsecureSkipTlsVerify ?? false,
-            TlsServerName = string.IsNullOrEmpty(cluster.TlsServerName) ? null : cluster.TlsServerName,
-            ProxyUrl = proxy,
+            Library = library,
+            ProxyUrl = KubeconfigExtras.ProxyUrl(paths, clusterName, document.CurrentContext),
         };
     }
 
-    private static void RefuseUnsupported(KubeconfigUser user, string contextName)
+    private static bool HasLibraryCredentials(UserCredentials user) =>
+        !string.IsNullOrEmpty(user.Token) || !string.IsNullOrEmpty(user.UserName) || user.AuthProvider is not null
+        || user.ExternalExecution is not null || !string.IsNullOrEmpty(user.ClientCertificateData) || !string.IsNullOrEmpty(user.ClientCertificate);
+
+    // What the library's InClusterConfig does with ca.crt (its CertUtils is internal).
+    private static X509Certificate2Collection LoadPem(string path)
     {
-        var unsupported = user.Exec is not null ? "exec credential plugins"
-            : user.AuthProvider is not null ? "auth-provider"
-            : !string.IsNullOrEmpty(user.Username) ? "username/password"
-            : !string.IsNullOrEmpty(user.Impersonate) ? "impersonation (as)"
-            : null;
-        if (unsupported is not null)
-        {
-            throw new KubernetesConfigurationException(
-                $"kubeconfig: the user of context '{contextName}' uses {unsupported}, which github-sts does not support; use a token, tokenFile or client certificate.");
-        }
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPem(File.ReadAllText(path));
+        return bundle;
     }
 
-    private static X509Certificate2? LoadClientCertificate(KubeconfigUser user, string contextName)
+    private static T Guard<T>(Func<T> load, string source)
     {
-        var certPem = !string.IsNullOrEmpty(user.ClientCertificateData) ? DecodeBase64(user.ClientCertificateData, "client-certificate-data")
-            : !string.IsNullOrEmpty(user.ClientCertificate) ? ReadText(Resolve(user.BaseDirectory, user.ClientCertificate))
-            : null;
-        var keyPem = !string.IsNullOrEmpty(user.ClientKeyData) ? DecodeBase64(user.ClientKeyData, "client-key-data")
-            : !string.IsNullOrEmpty(user.ClientKey) ? ReadText(Resolve(user.BaseDirectory, user.ClientKey))
-            : null;
-        if (certPem is null && keyPem is null)
-        {
-            return null;
-        }
-
-        if (certPem is null || keyPem is null)
-        {
-            throw new KubernetesConfigurationException($"kubeconfig: the user of context '{contextName}' has a client certificate without a key, or a key without a certificate.");
-        }
-
         try
         {
-            using var ephemeral = X509Certificate2.CreateFromPem(certPem, keyPem);
-
-            // A PKCS#12 round trip gives the key a form every TLS backend can use for client authentication.
-            return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+            return load();
         }
-        catch (CryptographicException ex)
+        catch (KubeConfigException ex)
         {
-            throw new KubernetesConfigurationException($"kubeconfig: the client certificate or key of context '{contextName}' is not valid PEM.", ex);
-        }
-    }
-
-    private static KubeconfigDocument Parse(string path)
-    {
-        var deserializer = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-        try
-        {
-            return deserializer.Deserialize<KubeconfigDocument?>(ReadText(path)) ?? new KubeconfigDocument();
+            throw new KubernetesConfigurationException($"kubeconfig {source}: {ex.Message}", ex);
         }
         catch (YamlException ex)
         {
             throw new KubernetesConfigurationException(
-                $"The kubeconfig '{path}' is not valid (line {ex.Start.Line}): {(ex.InnerException?.Message ?? ex.Message).Split('\n')[0]}", ex);
+                $"The kubeconfig {source} is not valid (line {ex.Start.Line}): {(ex.InnerException?.Message ?? ex.Message).Split('\n')[0]}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException
+            or System.Security.Cryptography.CryptographicException or KubernetesClientException)
+        {
+            throw new KubernetesConfigurationException($"{source} cannot be used: {ex.Message}", ex);
         }
     }
-
-    private static string ReadText(string path)
-    {
-        try
-        {
-            var file = new FileInfo(path);
-            if (file.Exists && file.Length > MaxKubeconfigBytes)
-            {
-                throw new KubernetesConfigurationException($"'{path}' is larger than {MaxKubeconfigBytes} bytes.");
-            }
-
-            return File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new KubernetesConfigurationException($"'{path}' cannot be read: {ex.Message}", ex);
-        }
-    }
-
-    private static string DecodeBase64(string value, string field)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(value));
-        }
-        catch (FormatException ex)
-        {
-            throw new KubernetesConfigurationException($"kubeconfig: {field} is not valid base64.", ex);
-        }
-    }
-
-    private static string Resolve(string baseDirectory, string path) =>
-        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
-
-    private static bool IsIPv6Literal(string host) =>
-        System.Net.IPAddress.TryParse(host, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
 }

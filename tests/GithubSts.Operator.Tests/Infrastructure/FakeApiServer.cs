@@ -31,7 +31,7 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    public KubernetesClientConfiguration Configuration => new() { Server = Address, RequestTimeout = TimeSpan.FromSeconds(5) };
+    public KubernetesClientConfiguration Configuration => new() { Library = new() { Host = Address.ToString() }, RequestTimeout = TimeSpan.FromSeconds(5) };
 
     public static async Task<FakeApiServer> StartAsync(Func<HttpContext, Task> handler)
     {

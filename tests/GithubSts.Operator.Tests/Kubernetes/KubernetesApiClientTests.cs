@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
@@ -96,25 +97,96 @@ public sealed class KubernetesApiClientTests(OperatorKubeFixture fixture, ITestO
     }
 
     [KubernetesFact]
-    public async Task A_401_re_reads_a_refreshable_token_once()
+    public async Task A_rotated_in_cluster_token_file_is_picked_up()
     {
-        var calls = 0;
-        var invalidations = 0;
-        using var client = new KubernetesApiClient(
-            new KubernetesClientConfiguration
+        var root = Directory.CreateTempSubdirectory("serviceaccount-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(root, "token"), "not-a-valid-token");
+            await File.WriteAllTextAsync(Path.Combine(root, "ca.crt"), string.Concat(fixture.Server.CaCertificates.Select(c => c.ExportCertificatePem() + "\n")));
+            var server = fixture.Server.Server;
+            var config = KubernetesConfigLoader.LoadInCluster(
+                new Dictionary<string, string> { ["KUBERNETES_SERVICE_HOST"] = server.Host, ["KUBERNETES_SERVICE_PORT"] = server.Port.ToString(CultureInfo.InvariantCulture) },
+                root)!;
+            using var client = new KubernetesApiClient(config, new TestLogger<KubernetesApiClient>(output));
+            await Assert.ThrowsAsync<KubernetesUnauthorizedException>(() => client.GetAsync<Namespace>(ResourceTypes.Namespaces, null, "default", default));
+
+            // kubelet swaps the projected token file; the library re-reads it once its copy is a minute old.
+            await File.WriteAllTextAsync(Path.Combine(root, "token"), fixture.Server.AdminToken + "\n");
+            LibraryTokenFiles.ExpireCachedToken(config);
+
+            var ns = await client.GetAsync<Namespace>(ResourceTypes.Namespaces, null, "default", default);
+            Assert.Equal("Active", ns.Status?.Phase);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [KubernetesFact]
+    public async Task An_exec_plugin_kubeconfig_authenticates()
+    {
+        var dir = Directory.CreateTempSubdirectory("kubeconfig-exec-").FullName;
+        try
+        {
+            // A credential plugin as kubectl runs it: prints an ExecCredential with a static token the apiserver knows.
+            var plugin = Path.Combine(dir, "credential-plugin.sh");
+            await File.WriteAllTextAsync(plugin, $$$"""
+                #!/bin/sh
+                printf '%s' '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"{{{fixture.Server.AdminToken}}}"}}'
+                """.ReplaceLineEndings("\n"));
+            if (!OperatingSystem.IsWindows())
             {
-                Server = fixture.Server.Server,
-                CaCertificates = fixture.Server.CaCertificates,
-                TokenProvider = _ => ValueTask.FromResult<string?>(Interlocked.Increment(ref calls) == 1 ? "stale" : fixture.Server.AdminToken),
-                TokenInvalidated = () => invalidations++,
-            },
-            new TestLogger<KubernetesApiClient>(output));
+                File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
 
-        using var version = await client.GetRawJsonAsync("/version", default);
+            var path = fixture.Server.WriteKubeconfig(Path.Combine(dir, "config"));
+            var yaml = await File.ReadAllTextAsync(path);
+            var tokenLine = yaml.Split('\n').Single(l => l.TrimStart().StartsWith("token:", StringComparison.Ordinal));
+            var indent = tokenLine[..(tokenLine.Length - tokenLine.TrimStart().Length)];
+            await File.WriteAllTextAsync(path, yaml.Replace(
+                tokenLine,
+                $"{indent}exec:\n{indent}  apiVersion: client.authentication.k8s.io/v1beta1\n{indent}  command: {plugin}\n{indent}  interactiveMode: Never",
+                StringComparison.Ordinal));
 
-        Assert.Equal("1", version.RootElement.GetProperty("major").GetString());
-        Assert.Equal(1, invalidations);
-        Assert.Equal(2, calls);
+            var config = KubernetesConfigLoader.Load(path, new Dictionary<string, string>())!;
+            Assert.IsType<k8s.Authentication.ExecTokenProvider>(config.Library.TokenProvider);
+            using var client = new KubernetesApiClient(config, new TestLogger<KubernetesApiClient>(output));
+
+            var ns = await client.GetAsync<Namespace>(ResourceTypes.Namespaces, null, "default", default);
+            Assert.Equal("Active", ns.Status?.Phase);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [KubernetesFact]
+    public async Task A_kubeconfig_proxy_url_tunnels_the_calls()
+    {
+        var dir = Directory.CreateTempSubdirectory("kubeconfig-proxy-").FullName;
+        try
+        {
+            await using var proxy = ConnectProxy.Start();
+            var path = fixture.Server.WriteKubeconfig(Path.Combine(dir, "config"));
+            var yaml = await File.ReadAllTextAsync(path);
+            var serverLine = yaml.Split('\n').Single(l => l.TrimStart().StartsWith("server:", StringComparison.Ordinal));
+            var indent = serverLine[..(serverLine.Length - serverLine.TrimStart().Length)];
+            await File.WriteAllTextAsync(path, yaml.Replace(serverLine, $"{serverLine}\n{indent}proxy-url: {proxy.Address}", StringComparison.Ordinal));
+
+            var config = KubernetesConfigLoader.Load(path, new Dictionary<string, string>())!;
+            using var client = new KubernetesApiClient(config, new TestLogger<KubernetesApiClient>(output));
+            var ns = await client.GetAsync<Namespace>(ResourceTypes.Namespaces, null, "default", default);
+
+            Assert.Equal("Active", ns.Status?.Phase);
+            Assert.Contains($"{fixture.Server.Server.Host}:{fixture.Server.Server.Port}", proxy.Targets);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [KubernetesFact]
@@ -126,9 +198,7 @@ public sealed class KubernetesApiClientTests(OperatorKubeFixture fixture, ITestO
         using var client = new KubernetesApiClient(
             new KubernetesClientConfiguration
             {
-                Server = fixture.Server.Server,
-                CaCertificates = [strange],
-                TokenProvider = KubernetesClientConfiguration.StaticToken(fixture.Server.AdminToken),
+                Library = new() { Host = fixture.Server.Server.ToString(), SslCaCerts = [strange], AccessToken = fixture.Server.AdminToken },
             },
             new TestLogger<KubernetesApiClient>(output));
 

@@ -31,9 +31,9 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
 
         Assert.Equal(new Uri("https://two.example:6443"), config.Server);
         Assert.Equal("team", config.Namespace);
-        Assert.Equal("t-two", await config.TokenProvider!(default));
-        Assert.False(config.InsecureSkipTlsVerify);
-        Assert.Null(config.CaCertificates);
+        Assert.Equal("t-two", await BearerAsync(config));
+        Assert.False(config.Library.SkipTlsVerify);
+        Assert.Null(config.Library.SslCaCerts);
     }
 
     [Fact]
@@ -44,28 +44,23 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public async Task Token_file_is_resolved_relative_to_the_kubeconfig_and_reread_after_invalidation()
+    public async Task Token_file_is_resolved_relative_to_the_kubeconfig_and_reread_after_a_minute()
     {
         Directory.CreateDirectory(Path.Combine(_dir.FullName, "sub"));
         File.WriteAllText(Path.Combine(_dir.FullName, "sub", "token"), "first\n");
         var path = Write("sub/config", Kubeconfig("a", [("c", "https://k.example", "")], [("u", "tokenFile: token")], [("a", "c", "u", null)]));
-        var time = new ManualTimeProvider();
 
-        var config = KubernetesConfigLoader.Load(path, Env(), InClusterRoot(), time)!;
-        Assert.Equal("first", await config.TokenProvider!(default));
+        var config = KubernetesConfigLoader.Load(path, Env(), InClusterRoot())!;
+        Assert.Equal("first", await BearerAsync(config));
 
         File.WriteAllText(Path.Combine(_dir.FullName, "sub", "token"), "second");
-        Assert.Equal("first", await config.TokenProvider!(default)); // cached for a minute
-        config.TokenInvalidated!();
-        Assert.Equal("second", await config.TokenProvider!(default));
-
-        File.WriteAllText(Path.Combine(_dir.FullName, "sub", "token"), "third");
-        time.Advance(TimeSpan.FromSeconds(61));
-        Assert.Equal("third", await config.TokenProvider!(default));
+        Assert.Equal("first", await BearerAsync(config)); // cached for a minute
+        LibraryTokenFiles.ExpireCachedToken(config);
+        Assert.Equal("second", await BearerAsync(config));
     }
 
     [Fact]
-    public void Client_certificate_data_and_ca_data_are_loaded()
+    public async Task Client_certificate_data_and_ca_data_are_loaded()
     {
         var (certPem, keyPem) = SelfSigned("client");
         var (caPem, _) = SelfSigned("ca");
@@ -74,12 +69,12 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
 
         var config = KubernetesConfigLoader.Load(path, Env(), InClusterRoot())!;
 
-        Assert.NotNull(config.ClientCertificate);
-        Assert.True(config.ClientCertificate!.HasPrivateKey);
-        Assert.Equal("CN=client", config.ClientCertificate.Subject);
-        var ca = Assert.Single(config.CaCertificates!);
+        using var client = ClientCertificate(config);
+        Assert.True(client.HasPrivateKey);
+        Assert.Equal("CN=client", client.Subject);
+        var ca = Assert.Single(config.Library.SslCaCerts);
         Assert.Equal("CN=ca", ca.Subject);
-        Assert.Null(config.TokenProvider);
+        Assert.Null(await BearerAsync(config));
     }
 
     [Fact]
@@ -95,8 +90,9 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
 
         var config = KubernetesConfigLoader.Load(path, Env(), InClusterRoot())!;
 
-        Assert.True(config.ClientCertificate!.HasPrivateKey);
-        Assert.Single(config.CaCertificates!);
+        using var client = ClientCertificate(config);
+        Assert.True(client.HasPrivateKey);
+        Assert.Single(config.Library.SslCaCerts);
     }
 
     [Fact]
@@ -107,8 +103,8 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
 
         var config = KubernetesConfigLoader.Load(path, Env(), InClusterRoot())!;
 
-        Assert.True(config.InsecureSkipTlsVerify);
-        Assert.Equal("kubernetes", config.TlsServerName);
+        Assert.True(config.Library.SkipTlsVerify);
+        Assert.Equal("kubernetes", config.Library.TlsServerName);
     }
 
     [Fact]
@@ -123,7 +119,7 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
             null, Env(("KUBECONFIG", string.Join(Path.PathSeparator, missing, first, second)), ("HOME", _dir.FullName)), InClusterRoot())!;
 
         Assert.Equal(new Uri("https://first.example"), config.Server);
-        Assert.Equal("from-first", await config.TokenProvider!(default));
+        Assert.Equal("from-first", await BearerAsync(config));
         Assert.Equal("ns2", config.Namespace);
     }
 
@@ -153,9 +149,9 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
 
         Assert.Equal(new Uri("https://10.96.0.1:443"), config.Server);
         Assert.Equal("operator-ns", config.Namespace);
-        Assert.Equal("sa-token", await config.TokenProvider!(default));
-        Assert.NotNull(config.TokenInvalidated);
-        Assert.Equal("CN=cluster-ca", Assert.Single(config.CaCertificates!).Subject);
+        Assert.Equal("sa-token", await BearerAsync(config));
+        Assert.IsType<k8s.Authentication.TokenFileAuth>(config.Library.TokenProvider);
+        Assert.Equal("CN=cluster-ca", Assert.Single(config.Library.SslCaCerts).Subject);
     }
 
     [Fact]
@@ -171,7 +167,7 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
 
         Assert.Equal("https://[fd00::1]:6443/", config.Server.AbsoluteUri);
         Assert.Equal("from-env", config.Namespace);
-        Assert.Null(config.CaCertificates);
+        Assert.Null(config.Library.SslCaCerts);
     }
 
     [Fact]
@@ -205,18 +201,30 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
         Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("exec:\n      command: aws\n      apiVersion: client.authentication.k8s.io/v1", "exec")]
-    [InlineData("auth-provider:\n      name: gcp", "auth-provider")]
-    [InlineData("username: admin\n    password: secret", "username/password")]
-    public void Unsupported_user_kinds_are_refused_with_a_clear_message(string user, string expected)
+    [Fact]
+    public void Impersonation_is_refused_with_a_clear_message()
     {
-        var path = Write("config", Kubeconfig("a", [("c", "https://k.example", "")], [("u", user)], [("a", "c", "u", null)]));
+        var path = Write("config", Kubeconfig("a", [("c", "https://k.example", "")], [("u", "token: secret\n    as: someone-else")], [("a", "c", "u", null)]));
 
         var ex = Assert.Throws<KubernetesConfigurationException>(() => KubernetesConfigLoader.Load(path, Env(), InClusterRoot()));
 
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("impersonation", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Basic_auth_and_proxy_url_are_accepted()
+    {
+        // Exec plugins: KubernetesApiClientTests.An_exec_plugin_kubeconfig_authenticates (the library runs the plugin
+        // while building the configuration, so it needs a working one).
+        var proxied = Write("proxied", Kubeconfig(
+            "a", [("c", "https://k.example", "proxy-url: http://proxy.example:3128")], [("u", "token: x")], [("a", "c", "u", null)]));
+        Assert.Equal(new Uri("http://proxy.example:3128"), KubernetesConfigLoader.Load(proxied, Env(), InClusterRoot())!.ProxyUrl);
+
+        var basic = Write("basic", Kubeconfig("a", [("c", "https://k.example", "")], [("u", "username: admin\n    password: secret")], [("a", "c", "u", null)]));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://k.example/");
+        await k8s.Kubernetes.CreateCredentials(KubernetesConfigLoader.Load(basic, Env(), InClusterRoot())!.Library).ProcessHttpRequestAsync(request, default);
+        Assert.Equal("Basic", request.Headers.Authorization?.Scheme);
     }
 
     [Fact]
@@ -228,6 +236,29 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
 
         var invalid = Write("invalid", "clusters: [unclosed");
         Assert.Throws<KubernetesConfigurationException>(() => KubernetesConfigLoader.Load(invalid, Env(), InClusterRoot()));
+    }
+
+    /// <summary>The bearer token the library's credentials put on a request (null: none).</summary>
+    internal static async Task<string?> BearerAsync(KubernetesClientConfiguration config)
+    {
+        var credentials = k8s.Kubernetes.CreateCredentials(config.Library);
+        if (credentials is null)
+        {
+            return null;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://k.example/");
+        await credentials.ProcessHttpRequestAsync(request, default);
+        return request.Headers.Authorization?.Parameter;
+    }
+
+    private static X509Certificate2 ClientCertificate(KubernetesClientConfiguration config)
+    {
+        // What the library's handler presents: it builds the certificate from these fields.
+        var library = config.Library;
+        var certPem = library.ClientCertificateData is { } data ? Encoding.UTF8.GetString(Convert.FromBase64String(data)) : File.ReadAllText(library.ClientCertificateFilePath);
+        var keyPem = library.ClientCertificateKeyData is { } key ? Encoding.UTF8.GetString(Convert.FromBase64String(key)) : File.ReadAllText(library.ClientKeyFilePath);
+        return X509Certificate2.CreateFromPem(certPem, keyPem);
     }
 
     private string InClusterRoot() => Path.Combine(_dir.FullName, "no-service-account");

@@ -20,7 +20,7 @@ public sealed class TransportFailureTests(ITestOutputHelper output)
         await using var proxy = LoopbackTcpProxy.Start(new Uri("http://127.0.0.1:1"));
         proxy.Pause();
         using var client = new KubernetesApiClient(
-            new KubernetesClientConfiguration { Server = new Uri($"{scheme}://127.0.0.1:{proxy.Port}"), InsecureSkipTlsVerify = true },
+            new KubernetesClientConfiguration { Library = new() { Host = $"{scheme}://127.0.0.1:{proxy.Port}", SkipTlsVerify = true } },
             new TestLogger<KubernetesApiClient>(output));
 
         for (var i = 0; i < 20; i++)
@@ -43,7 +43,7 @@ public sealed class TransportFailureTests(ITestOutputHelper output)
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         using var client = new KubernetesApiClient(
-            new KubernetesClientConfiguration { Server = new Uri($"https://127.0.0.1:{port}") }, new TestLogger<KubernetesApiClient>(output));
+            new KubernetesClientConfiguration { Library = new() { Host = $"https://127.0.0.1:{port}" } }, new TestLogger<KubernetesApiClient>(output));
 
         var ex = await Assert.ThrowsAsync<KubernetesUnavailableException>(() => client.GetAsync<Secret>(ResourceTypes.Secrets, "ns", "x", default));
         Assert.Equal(0, ex.StatusCode);
@@ -68,7 +68,7 @@ public sealed class TransportFailureTests(ITestOutputHelper output)
             }
         });
         using var client = new KubernetesApiClient(
-            new KubernetesClientConfiguration { Server = server.Address, RequestTimeout = TimeSpan.FromMilliseconds(300) }, new TestLogger<KubernetesApiClient>(output));
+            new KubernetesClientConfiguration { Library = new() { Host = server.Address.ToString() }, RequestTimeout = TimeSpan.FromMilliseconds(300) }, new TestLogger<KubernetesApiClient>(output));
 
         var events = new List<WatchEvent<Secret>>();
         await Assert.ThrowsAsync<KubernetesUnavailableException>(async () =>

@@ -62,15 +62,8 @@ public sealed class ApiServerFaultTests(OperatorKubeFixture fixture, ITestOutput
         await _admin.CreateAsync(ResourceTypes.ConfigMaps, ns, new ConfigMap { Metadata = new ObjectMeta { Name = "a" } }, default);
         await _admin.CreateAsync(ResourceTypes.ConfigMaps, ns, new ConfigMap { Metadata = new ObjectMeta { Name = "b" } }, default);
         await using var proxy = LoopbackTcpProxy.Start(fixture.Server.Server);
-        var viaProxy = fixture.Server.AdminConfiguration();
         using var client = new KubernetesApiClient(
-            new KubernetesClientConfiguration
-            {
-                Server = proxy.Rewrite(fixture.Server.Server),
-                CaCertificates = viaProxy.CaCertificates,
-                TokenProvider = viaProxy.TokenProvider,
-            },
-            new TestLogger<KubernetesApiClient>(output));
+            fixture.Server.ConfigurationFor(proxy.Rewrite(fixture.Server.Server)), new TestLogger<KubernetesApiClient>(output));
         var informer = new Informer<ConfigMap>(client, ResourceTypes.ConfigMaps, ns, new TestLogger<Informer<ConfigMap>>(output), TimeProvider.System, Quick);
         var handler = new RecordingHandler<ConfigMap>();
         informer.AddHandler(handler);
@@ -102,10 +95,8 @@ public sealed class ApiServerFaultTests(OperatorKubeFixture fixture, ITestOutput
         var ns = Names.Unique("drop");
         await fixture.Server.EnsureNamespaceAsync(ns);
         await using var proxy = LoopbackTcpProxy.Start(fixture.Server.Server);
-        var admin = fixture.Server.AdminConfiguration();
         using var client = new KubernetesApiClient(
-            new KubernetesClientConfiguration { Server = proxy.Rewrite(fixture.Server.Server), CaCertificates = admin.CaCertificates, TokenProvider = admin.TokenProvider },
-            new TestLogger<KubernetesApiClient>(output));
+            fixture.Server.ConfigurationFor(proxy.Rewrite(fixture.Server.Server)), new TestLogger<KubernetesApiClient>(output));
         var informer = new Informer<Secret>(client, ResourceTypes.Secrets, ns, new TestLogger<Informer<Secret>>(output), TimeProvider.System, Quick);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
@@ -128,15 +119,8 @@ public sealed class ApiServerFaultTests(OperatorKubeFixture fixture, ITestOutput
         var ns = Names.Unique("le-cut");
         await fixture.Server.EnsureNamespaceAsync(ns);
         await using var proxy = LoopbackTcpProxy.Start(fixture.Server.Server);
-        var admin = fixture.Server.AdminConfiguration();
         using var cutClient = new KubernetesApiClient(
-            new KubernetesClientConfiguration
-            {
-                Server = proxy.Rewrite(fixture.Server.Server),
-                CaCertificates = admin.CaCertificates,
-                TokenProvider = admin.TokenProvider,
-                RequestTimeout = TimeSpan.FromSeconds(2),
-            },
+            fixture.Server.ConfigurationFor(proxy.Rewrite(fixture.Server.Server), requestTimeout: TimeSpan.FromSeconds(2)),
             new TestLogger<KubernetesApiClient>(output));
         var options = new LeaderElectionOptions
         {

@@ -119,13 +119,19 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>A client configuration for the admin, trusting exactly the apiserver's CA.</summary>
     public KubernetesClientConfiguration AdminConfiguration() => ConfigurationForToken(AdminToken);
 
-    public KubernetesClientConfiguration ConfigurationForToken(string token) => new()
+    public KubernetesClientConfiguration ConfigurationForToken(string token) => ConfigurationFor(Server, token, TimeSpan.FromSeconds(15));
+
+    /// <summary>A client configuration reaching the apiserver at <paramref name="server"/> (e.g. through a proxy), trusting its CA.</summary>
+    public KubernetesClientConfiguration ConfigurationFor(Uri server, string? token = null, TimeSpan? requestTimeout = null) => new()
     {
-        Server = Server,
-        Namespace = "default",
-        TokenProvider = KubernetesClientConfiguration.StaticToken(token),
-        CaCertificates = CaCertificates,
-        RequestTimeout = TimeSpan.FromSeconds(15),
+        Library = new k8s.KubernetesClientConfiguration
+        {
+            Host = server.ToString(),
+            Namespace = "default",
+            AccessToken = token ?? AdminToken,
+            SslCaCerts = CaCertificates,
+        },
+        RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
     };
 
     /// <summary>A client for <paramref name="token"/> (default: the admin). Dispose it.</summary>
