@@ -11,29 +11,24 @@ namespace GithubSts.Testing.Kubernetes;
 /// </summary>
 public sealed class LoopbackTcpProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
     private readonly IPEndPoint _target;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<int, (Socket Client, Socket Upstream)> _connections = new();
-    private readonly Task _acceptLoop;
-    private int _nextId;
+    private readonly LoopbackAcceptor _acceptor;
     private volatile bool _paused;
 
     private LoopbackTcpProxy(IPEndPoint target)
     {
         _target = target;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        _acceptor = new LoopbackAcceptor(ForwardAsync, () => _paused);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _acceptor.Port;
 
     /// <summary>Open forwarded connections.</summary>
     public int ConnectionCount => _connections.Count;
 
     /// <summary>Connections accepted since start (including refused ones while paused).</summary>
-    public int AcceptedCount => _nextId;
+    public int AcceptedCount => _acceptor.AcceptedCount;
 
     /// <summary>Forwards to <paramref name="target"/>'s port on 127.0.0.1.</summary>
     public static LoopbackTcpProxy Start(Uri target)
@@ -55,8 +50,8 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         {
             if (_connections.TryRemove(id, out var pair))
             {
-                Reset(pair.Client);
-                Reset(pair.Upstream);
+                LoopbackAcceptor.Reset(pair.Client);
+                LoopbackAcceptor.Reset(pair.Upstream);
             }
         }
     }
@@ -71,43 +66,8 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
+        await _acceptor.DisposeAsync();
         DropConnections();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            var id = Interlocked.Increment(ref _nextId);
-            if (_paused)
-            {
-                Reset(client);
-                continue;
-            }
-
-            _ = Task.Run(() => ForwardAsync(id, client));
-        }
     }
 
     private async Task ForwardAsync(int id, Socket client)
@@ -115,11 +75,11 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await upstream.ConnectAsync(_target, _stop.Token);
+            await upstream.ConnectAsync(_target, _acceptor.Stopping);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
-            Reset(client);
+            LoopbackAcceptor.Reset(client);
             upstream.Dispose();
             return;
         }
@@ -153,18 +113,6 @@ public sealed class LoopbackTcpProxy : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // The other side (or DropConnections) closed it.
-        }
-    }
-
-    private static void Reset(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-            socket.Close();
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
         }
     }
 }

@@ -13,12 +13,9 @@ namespace GithubSts.Testing.Redis;
 /// </summary>
 public sealed class RedisFaultProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
     private readonly int _targetPort;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<int, Socket> _sockets = new();
-    private readonly Task _acceptLoop;
-    private int _nextId;
+    private readonly LoopbackAcceptor _acceptor;
     private long _requestDelayTicks;
     private volatile bool _dropReplies;
     private volatile bool _refuse;
@@ -27,12 +24,10 @@ public sealed class RedisFaultProxy : IAsyncDisposable
     private RedisFaultProxy(int targetPort)
     {
         _targetPort = targetPort;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        _acceptor = new LoopbackAcceptor((id, client) => ForwardAsync(id, client, RequestDelay), () => _refuse);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _acceptor.Port;
 
     public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
 
@@ -86,15 +81,7 @@ public sealed class RedisFaultProxy : IAsyncDisposable
     {
         foreach (var socket in _sockets.Values)
         {
-            try
-            {
-                socket.LingerState = new LingerOption(true, 0);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-            }
-
-            socket.Dispose();
+            LoopbackAcceptor.Reset(socket);
         }
     }
 
@@ -113,58 +100,21 @@ public sealed class RedisFaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
+        await _acceptor.DisposeAsync();
         foreach (var socket in _sockets.Values)
         {
             socket.Dispose();
         }
-
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
     }
 
-    private async Task AcceptLoopAsync()
+    private async Task ForwardAsync(int id, Socket client, TimeSpan requestDelay)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            if (_refuse)
-            {
-                client.LingerState = new LingerOption(true, 0);
-                client.Close();
-                continue;
-            }
-
-            _ = Task.Run(() => ForwardAsync(client, RequestDelay));
-        }
-    }
-
-    private async Task ForwardAsync(Socket client, TimeSpan requestDelay)
-    {
-        var id = Interlocked.Increment(ref _nextId);
         var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _sockets[2 * id] = client;
         _sockets[(2 * id) + 1] = upstream;
         try
         {
-            await upstream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _targetPort), _stop.Token);
+            await upstream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _targetPort), _acceptor.Stopping);
             await Task.WhenAll(
                 RequestsAsync(client, upstream, requestDelay),
                 RepliesAsync(upstream, client));
@@ -201,7 +151,7 @@ public sealed class RedisFaultProxy : IAsyncDisposable
 
                 if (delay > TimeSpan.Zero)
                 {
-                    await Task.Delay(delay, _stop.Token);
+                    await Task.Delay(delay, _acceptor.Stopping);
                 }
 
                 if (read == 0)
