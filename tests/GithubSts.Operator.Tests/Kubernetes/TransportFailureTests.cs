@@ -59,7 +59,9 @@ public sealed class TransportFailureTests(ITestOutputHelper output)
             {
                 await context.Response.WriteAsync(FakeApiServer.Event("ADDED", FakeApiServer.Secret("a", "1")) + "\n{\"type\":\"ADD");
                 await context.Response.Body.FlushAsync();
-                await Task.Delay(200); // let the bytes reach the socket before the reset
+                // Let the client read the bytes before the reset: an RST discards what it has not read yet, and a
+                // loaded 2-core machine can take far longer than 200 ms to get to them.
+                await Task.Delay(TimeSpan.FromSeconds(1));
                 context.Abort();
             }
             else
