@@ -50,7 +50,8 @@ public sealed class PatternsSuite : IBenchmarkSuite
             foreach (var candidate in candidates)
             {
                 ct.ThrowIfCancellationRequested();
-                if (Environment.GetEnvironmentVariable("GITHUBSTS_BENCH_VERBOSE") == "1")
+                // Not GITHUBSTS_*: the service refuses unknown variables of its own prefix, and other suites start it.
+                if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") == "1")
                 {
                     Console.WriteLine(string.Join(Environment.NewLine, candidate.Patterns.Select(p => "    " + p)));
                 }

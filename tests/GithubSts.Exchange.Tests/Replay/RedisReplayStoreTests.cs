@@ -109,7 +109,9 @@ public sealed class RedisReplayStoreTests
         {
             var watch = Stopwatch.StartNew();
             await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync(new("during", "h"), Minute, default).AsTask());
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+            // The budget is 500 ms; the bound leaves room for a loaded 2-core machine running the other unit tests in
+            // parallel (1.55 s seen once). Over HTTP, RedisReplayTests hold the service to 1 s.
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
         }
 
         await server.RestartAsync();
