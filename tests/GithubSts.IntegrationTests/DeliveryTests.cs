@@ -193,7 +193,9 @@ public sealed class DeliveryTests : IAsyncLifetime
                 break;
             }
 
-            Assert.Equal(409, (int)retry.StatusCode);
+            // 409 while the reservation stands; 503 while the client is still reconnecting
+            // after the dropped replies (fail closed). Either way nothing is minted until success.
+            Assert.Contains((int)retry.StatusCode, (int[])[409, 503]);
             Assert.True(DateTime.UtcNow < deadline, "the token stayed consumed");
             await Task.Delay(200);
         }

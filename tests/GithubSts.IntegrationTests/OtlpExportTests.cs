@@ -36,7 +36,8 @@ public sealed class OtlpExportTests
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && collector.Posts.IsEmpty)
+        // Traces may arrive first: wait for a metrics post, not for any post.
+        while (DateTime.UtcNow < deadline && !collector.Posts.Any(p => p.Path == "/v1/metrics"))
         {
             await Task.Delay(100);
         }

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using GithubSts.Exchange.Replay;
+using GithubSts.Exchange.Replay.Redis;
 using GithubSts.IntegrationTests.Infrastructure;
 using GithubSts.Testing.Redis;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -15,7 +18,11 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan FailClosedBound = TimeSpan.FromSeconds(1);
 
-    private static async Task<StsTestHost> StartAsync(Action<Dictionary<string, string>> configure)
+    /// <param name="connected">
+    /// Wait (up to 15 s) until the replay store has its first connection, as a rollout waits for a pod: a loaded CI
+    /// machine can take longer than the 250 ms connect timeout, and what these tests assert starts after the connect.
+    /// </param>
+    private static async Task<StsTestHost> StartAsync(Action<Dictionary<string, string>> configure, bool connected = true)
     {
         var host = await StsTestHost.StartAsync(env =>
         {
@@ -24,6 +31,28 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
         });
         host.SetPolicy("ci", StsTestHost.Policy());
         host.StartTest();
+        if (connected)
+        {
+            var connection = host.Services.GetRequiredService<RedisConnection>();
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (true)
+            {
+                try
+                {
+                    if ((await connection.GetAsync(TimeSpan.FromSeconds(1), CancellationToken.None)).IsConnected)
+                    {
+                        break;
+                    }
+                }
+                catch (ReplayStoreUnavailableException) when (DateTime.UtcNow < deadline)
+                {
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "the replay store did not connect to Redis within 15 s");
+                await Task.Delay(50);
+            }
+        }
+
         return host;
     }
 
@@ -139,7 +168,7 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
         using var blackHole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         blackHole.Start();
         var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
-        await using var host = await StartAsync(env => env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = "127.0.0.1:" + port);
+        await using var host = await StartAsync(env => env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = "127.0.0.1:" + port, connected: false);
         await AssertFailsClosedAsync(host, "Redis hung from the start (never accepted by the application)");
     }
 
@@ -166,7 +195,7 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
         {
             env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address;
             env["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = "wrong";
-        });
+        }, connected: false);
 
         var body = await EventuallyNotReadyAsync(host);
         Assert.Contains("replay store", body, StringComparison.Ordinal);
@@ -235,7 +264,7 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
             env["GITHUBSTS_REPLAY_REDIS_ADDRESS"] = redis.Address;
             env["GITHUBSTS_REPLAY_REDIS_TLS"] = "true";
             env["GITHUBSTS_REPLAY_REDIS_TLS_CA_FILE"] = tls.OtherCaFile;
-        });
+        }, connected: false);
         Assert.Contains("replay store", await EventuallyNotReadyAsync(untrusting), StringComparison.Ordinal);
         await AssertFailsClosedAsync(untrusting, "untrusted server certificate", count: 3);
     }
