@@ -9,8 +9,8 @@ RUN dotnet publish src/Operator/GithubSts.Operator.csproj -c Release -o /app
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
-ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
-    DOTNET_gcServer=0
+# Workstation GC comes from the runtimeconfig (ServerGarbageCollection in the project).
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080
 EXPOSE 8080
 USER 65532:65532
 ENTRYPOINT ["dotnet", "github-sts.dll"]
