@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Net;
 using GithubSts.Exchange.Replay;
@@ -285,6 +286,84 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
         await using var direct = await master.ConnectDirectAsync();
         var server = direct.GetServer(direct.GetEndPoints()[0]);
         Assert.Single(server.Keys(pattern: "githubsts:replay:*"));
+    }
+
+    [RedisFact]
+    public async Task After_a_Sentinel_failover_exchanges_follow_the_new_master_and_replays_stay_refused()
+    {
+        await using var master = await RedisServer.StartAsync();
+        await using var replica = await RedisServer.StartAsync(extraArguments: ["--replicaof", "127.0.0.1", master.Port.ToString(CultureInfo.InvariantCulture)]);
+        await WaitForReplicationAsync(replica);
+        await using var sentinel = await RedisSentinel.StartAsync(master, downAfter: TimeSpan.FromSeconds(1));
+        await using var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_SERVICE_NAME"] = RedisSentinel.ServiceName;
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_ADDRESSES"] = sentinel.Address;
+        });
+
+        // A token used before the failover; its reservation has reached the replica before the master dies.
+        var used = host.Issuer.CreateToken();
+        using (var first = await host.ExchangeAsync(used))
+        {
+            await first.AssertSuccessAsync();
+        }
+
+        await using (var direct = await replica.ConnectDirectAsync())
+        {
+            var server = direct.GetServer(direct.GetEndPoints()[0]);
+            await EventuallyAsync(() => Task.FromResult(server.Keys(pattern: "githubsts:replay:*").Any()), "the reservation did not replicate");
+        }
+
+        await master.KillAsync();
+
+        // While Sentinel fails over, exchanges fail closed (503, nothing minted) or succeed on the new master; never
+        // anything else. Each try uses a fresh token, so a success is the new master accepting a new reservation.
+        var mintedBefore = host.IssuedMints().Count;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await host.ExchangeAsync(host.Issuer.CreateToken());
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            await response.AssertErrorAsync(503, "temporarily_unavailable");
+            Assert.Equal(mintedBefore, host.IssuedMints().Count);
+            Assert.True(DateTime.UtcNow < deadline, "no exchange succeeded within 30 s of the master's death");
+            await Task.Delay(200);
+        }
+
+        // The new master is the old replica, and it still holds the reservation made on the old master.
+        using (var replay = await host.ExchangeAsync(used))
+        {
+            await replay.AssertErrorAsync(409, "token_replayed");
+        }
+
+        await AssertSingleUseAsync(host);
+        await using (var direct = await replica.ConnectDirectAsync())
+        {
+            var role = (RedisResult[])(await direct.GetDatabase().ExecuteAsync("ROLE"))!;
+            Assert.Equal("master", (string?)role[0]);
+        }
+    }
+
+    private static async Task WaitForReplicationAsync(RedisServer replica)
+    {
+        await using var direct = await replica.ConnectDirectAsync();
+        await EventuallyAsync(
+            async () => ((string?)await direct.GetDatabase().ExecuteAsync("INFO", "replication") ?? "").Contains("master_link_status:up", StringComparison.Ordinal),
+            "the replica did not sync with its master");
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(50);
+        }
     }
 
     [RedisFact]

@@ -26,7 +26,11 @@ public sealed class RedisSentinel : IAsyncDisposable
 
     public string Address => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<RedisSentinel> StartAsync(RedisServer master, string? masterPassword = null)
+    /// <param name="downAfter">
+    /// How long the master may not answer before Sentinel fails over to a replica (Sentinel's default is 30 s; a
+    /// failover test sets about a second).
+    /// </param>
+    public static async Task<RedisSentinel> StartAsync(RedisServer master, string? masterPassword = null, TimeSpan? downAfter = null)
     {
         ArgumentNullException.ThrowIfNull(master);
         var directory = Directory.CreateTempSubdirectory("githubsts-sentinel").FullName;
@@ -44,6 +48,13 @@ public sealed class RedisSentinel : IAsyncDisposable
         if (masterPassword is not null)
         {
             lines.Add($"sentinel auth-pass {ServiceName} {masterPassword}");
+        }
+
+        if (downAfter is { } down)
+        {
+            var milliseconds = ((long)down.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            lines.Add($"sentinel down-after-milliseconds {ServiceName} {milliseconds}");
+            lines.Add($"sentinel failover-timeout {ServiceName} 10000");
         }
 
         await File.WriteAllLinesAsync(config, lines);

@@ -46,7 +46,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>A plain StackExchange.Redis connection for a test's own reads (not the store under test).</summary>
     public async Task<ConnectionMultiplexer> ConnectDirectAsync()
     {
-        var options = new ConfigurationOptions { Password = _password, ConnectTimeout = 5000, SyncTimeout = 5000, AsyncTimeout = 5000 };
+        var options = new ConfigurationOptions { Password = _password, AllowAdmin = true, ConnectTimeout = 5000, SyncTimeout = 5000, AsyncTimeout = 5000 };
         options.EndPoints.Add(IPAddress.Loopback, Port);
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
