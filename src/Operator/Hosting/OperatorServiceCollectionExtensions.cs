@@ -55,6 +55,7 @@ public static class OperatorServiceCollectionExtensions
         services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyIndex>());
         services.AddSingleton<IExchangeStep>(sp => new ClusterTenancyStep(() => sp.GetRequiredService<KubernetesTokenValidator>().ClusterIssuer));
 
+        // Our elector (not the library's, which keeps the Lease on stop: 15 s failover per rollout) on the library's Lease calls.
         services.AddSingleton(sp => new LeaderElector(
             sp.GetRequiredService<KubernetesApiClient>(),
             new LeaderElectionOptions { Namespace = operatorNamespace, LeaseName = settings.LeaseName },

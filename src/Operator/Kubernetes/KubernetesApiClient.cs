@@ -177,7 +177,7 @@ public sealed partial class KubernetesApiClient : IDisposable
     /// <summary>
     /// PUT the whole object. <c>metadata.resourceVersion</c> must be set: a stale one fails with
     /// <see cref="KubernetesConflictException"/> (optimistic concurrency). Fields the model does not know are lost,
-    /// so use it only for fully modelled types such as Lease.
+    /// so use it only for fully modelled types.
     /// </summary>
     public Task<T> ReplaceAsync<T>(ResourceType type, string? ns, T obj, CancellationToken ct)
         where T : KubernetesObject => Replace(type, ns, obj, subresource: null, ct);

@@ -11,8 +11,6 @@ public static class ResourceTypes
 
     public static ResourceType Namespaces { get; } = new(string.Empty, "v1", "namespaces", "Namespace", Namespaced: false);
 
-    public static ResourceType Leases { get; } = new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true);
-
     /// <summary><c>events.k8s.io/v1</c> (not the legacy core <c>v1 Event</c>).</summary>
     public static ResourceType Events { get; } = new("events.k8s.io", "v1", "events", "Event", Namespaced: true);
 

@@ -1,6 +1,7 @@
 using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Kubernetes;
-using GithubSts.Operator.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Operator.Runtime;
@@ -15,6 +16,10 @@ namespace GithubSts.Operator.Runtime;
 /// RenewDeadline, then competes again; it never exits the process;</item>
 /// <item>on graceful stop the leader releases the lease (empty holder, 1 s duration) so a successor takes over at once.</item>
 /// </list>
+/// Why our own elector and not the library's <c>k8s.LeaderElection.LeaderElector</c>: that one does not release the Lease
+/// on cancellation, so every rollout would wait a full lease duration (15 s) for failover.
+/// The Lease model and its API calls are the library's (<see cref="V1Lease"/>, <c>CoordinationV1</c>) through
+/// <see cref="KubernetesApiClient.CallAsync{T}"/>, which keeps our deadline, 429 and typed-exception contract.
 /// </summary>
 public sealed partial class LeaderElector
 {
@@ -24,7 +29,7 @@ public sealed partial class LeaderElector
     private readonly LeaderElectionOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private Lease? _observed;
+    private V1Lease? _observed;
     private long _observedAt;
     private volatile bool _isLeader;
     private volatile string? _currentLeader;
@@ -158,7 +163,7 @@ public sealed partial class LeaderElector
 
     private async Task<Attempt> TryAcquireOrRenewAsync(CancellationToken ct)
     {
-        var now = _time.GetUtcNow();
+        var now = Now();
         var durationSeconds = (int)Math.Ceiling(_options.LeaseDuration.TotalSeconds);
         try
         {
@@ -167,15 +172,15 @@ public sealed partial class LeaderElector
             {
                 try
                 {
-                    held.Spec = new LeaseSpec
+                    held.Spec = new V1LeaseSpec
                     {
                         HolderIdentity = _options.Identity,
                         LeaseDurationSeconds = durationSeconds,
-                        AcquireTime = held.Spec.AcquireTime ?? now,
+                        AcquireTime = held.Spec?.AcquireTime ?? now,
                         RenewTime = now,
-                        LeaseTransitions = held.Spec.LeaseTransitions ?? 0,
+                        LeaseTransitions = held.Spec?.LeaseTransitions ?? 0,
                     };
-                    Observe(await _client.ReplaceAsync(ResourceTypes.Leases, _options.Namespace, held, ct));
+                    Observe(await ReplaceAsync(held, ct));
                     return Attempt.Acquired;
                 }
                 catch (KubernetesApiException ex) when (ex is not KubernetesUnavailableException)
@@ -186,17 +191,22 @@ public sealed partial class LeaderElector
                 }
             }
 
-            Lease current;
+            V1Lease current;
             try
             {
-                current = await _client.GetAsync<Lease>(ResourceTypes.Leases, _options.Namespace, _options.LeaseName, ct);
+                current = await _client.CallAsync(
+                    "read lease",
+                    (k, t) => k.CoordinationV1.ReadNamespacedLeaseAsync(_options.LeaseName, _options.Namespace, cancellationToken: t),
+                    ct);
             }
             catch (KubernetesNotFoundException)
             {
-                var created = await _client.CreateAsync(ResourceTypes.Leases, _options.Namespace, new Lease
+                var lease = new V1Lease
                 {
-                    Metadata = new ObjectMeta { Name = _options.LeaseName, Namespace = _options.Namespace },
-                    Spec = new LeaseSpec
+                    ApiVersion = $"{V1Lease.KubeGroup}/{V1Lease.KubeApiVersion}",
+                    Kind = V1Lease.KubeKind,
+                    Metadata = new V1ObjectMeta { Name = _options.LeaseName, NamespaceProperty = _options.Namespace },
+                    Spec = new V1LeaseSpec
                     {
                         HolderIdentity = _options.Identity,
                         LeaseDurationSeconds = durationSeconds,
@@ -204,32 +214,36 @@ public sealed partial class LeaderElector
                         RenewTime = now,
                         LeaseTransitions = 0,
                     },
-                }, ct);
-                Observe(created);
+                };
+                Observe(await _client.CallAsync(
+                    "create lease",
+                    (k, t) => k.CoordinationV1.CreateNamespacedLeaseAsync(lease, _options.Namespace, cancellationToken: t),
+                    ct));
                 return Attempt.Acquired;
             }
 
-            if (!string.Equals(current.Metadata.ResourceVersion, _observed?.Metadata.ResourceVersion, StringComparison.Ordinal))
+            if (!string.Equals(current.Metadata?.ResourceVersion, _observed?.Metadata?.ResourceVersion, StringComparison.Ordinal))
             {
                 Observe(current);
             }
 
-            var holder = current.Spec.HolderIdentity;
+            var spec = current.Spec ?? new V1LeaseSpec();
+            var holder = spec.HolderIdentity;
             var ours = string.Equals(holder, _options.Identity, StringComparison.Ordinal);
             if (!string.IsNullOrEmpty(holder) && !ours && ObservedIsValid())
             {
                 return Attempt.HeldByOther;
             }
 
-            current.Spec = new LeaseSpec
+            current.Spec = new V1LeaseSpec
             {
                 HolderIdentity = _options.Identity,
                 LeaseDurationSeconds = durationSeconds,
-                AcquireTime = ours ? current.Spec.AcquireTime ?? now : now,
+                AcquireTime = ours ? spec.AcquireTime ?? now : now,
                 RenewTime = now,
-                LeaseTransitions = ours ? current.Spec.LeaseTransitions ?? 0 : (current.Spec.LeaseTransitions ?? 0) + 1,
+                LeaseTransitions = ours ? spec.LeaseTransitions ?? 0 : (spec.LeaseTransitions ?? 0) + 1,
             };
-            Observe(await _client.ReplaceAsync(ResourceTypes.Leases, _options.Namespace, current, ct));
+            Observe(await ReplaceAsync(current, ct));
             return Attempt.Acquired;
         }
         catch (KubernetesConflictException)
@@ -253,19 +267,19 @@ public sealed partial class LeaderElector
             return;
         }
 
-        var now = _time.GetUtcNow();
-        held.Spec = new LeaseSpec
+        var now = Now();
+        held.Spec = new V1LeaseSpec
         {
             HolderIdentity = null,
             LeaseDurationSeconds = 1,
             AcquireTime = now,
             RenewTime = now,
-            LeaseTransitions = held.Spec.LeaseTransitions,
+            LeaseTransitions = held.Spec?.LeaseTransitions,
         };
         using var timeout = new CancellationTokenSource(ReleaseTimeout, _time);
         try
         {
-            Observe(await _client.ReplaceAsync(ResourceTypes.Leases, _options.Namespace, held, timeout.Token));
+            Observe(await ReplaceAsync(held, timeout.Token));
             LogReleased(_options.Identity, _options.Namespace, _options.LeaseName);
         }
         catch (Exception ex) when (ex is KubernetesApiException or OperationCanceledException)
@@ -274,11 +288,29 @@ public sealed partial class LeaderElector
         }
     }
 
-    private void Observe(Lease lease)
+    /// <summary>PUT with the lease's resourceVersion: a 409 (<see cref="KubernetesConflictException"/>) means someone else wrote.</summary>
+    private Task<V1Lease> ReplaceAsync(V1Lease lease, CancellationToken ct) =>
+        _client.CallAsync(
+            "replace lease",
+            (k, t) => k.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _options.LeaseName, _options.Namespace, cancellationToken: t),
+            ct);
+
+    /// <summary>
+    /// UTC now at MicroTime precision. The library writes a time without fraction when it is a whole second, which
+    /// MicroTime (exactly six digits) rejects with a 400: such a time is moved on by one microsecond.
+    /// </summary>
+    private DateTime Now()
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        return now.Ticks % TimeSpan.TicksPerSecond == 0 ? now.AddTicks(TimeSpan.TicksPerMicrosecond) : now;
+    }
+
+    private void Observe(V1Lease lease)
     {
         _observed = lease;
         _observedAt = _time.GetTimestamp();
-        var holder = lease.Spec.HolderIdentity;
+        var holder = lease.Spec?.HolderIdentity;
         if (!string.Equals(holder, _currentLeader, StringComparison.Ordinal))
         {
             _currentLeader = string.IsNullOrEmpty(holder) ? null : holder;
@@ -291,7 +323,7 @@ public sealed partial class LeaderElector
     }
 
     private bool ObservedIsValid() =>
-        _observed?.Spec.LeaseDurationSeconds is { } seconds
+        _observed?.Spec?.LeaseDurationSeconds is { } seconds
         && _time.GetElapsedTime(_observedAt) < TimeSpan.FromSeconds(seconds);
 
     private void SetLeader(bool leading)

@@ -4,6 +4,8 @@ using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Testing;
 using GithubSts.Testing.GitHub;
 using GithubSts.Testing.Kubernetes;
+using k8s;
+using k8s.Models;
 
 namespace GithubSts.Benchmarks.Scale;
 
@@ -54,14 +56,14 @@ public sealed class ScaleCluster : IAsyncDisposable
                     PrivateKeySecretRef = new SecretKeySelector { Namespace = Namespace, Name = "app-key" },
                 },
             }, ct);
-            var now = DateTimeOffset.UtcNow;
-            await scale._admin.CreateAsync(ResourceTypes.Leases, Namespace, new Lease
+            var now = DateTime.UtcNow;
+            await scale._admin.Library.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
             {
                 ApiVersion = "coordination.k8s.io/v1",
                 Kind = "Lease",
-                Metadata = new ObjectMeta { Name = "github-sts-leader", Namespace = Namespace },
-                Spec = new LeaseSpec { HolderIdentity = "running-leader", LeaseDurationSeconds = 86_400, AcquireTime = now, RenewTime = now },
-            }, ct);
+                Metadata = new V1ObjectMeta { Name = "github-sts-leader", NamespaceProperty = Namespace },
+                Spec = new V1LeaseSpec { HolderIdentity = "running-leader", LeaseDurationSeconds = 86_400, AcquireTime = now, RenewTime = now },
+            }, Namespace, cancellationToken: ct);
             return scale;
         }
         catch

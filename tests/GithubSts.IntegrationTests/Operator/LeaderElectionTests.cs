@@ -7,6 +7,7 @@ using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Operator.Runtime;
 using GithubSts.Testing.Kubernetes;
+using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -29,9 +30,9 @@ public sealed class LeaderElectionTests(OperatorEnvironment env, ITestOutputHelp
 
         var electors = env.Services.Select(s => s.Services.GetRequiredService<LeaderElector>()).ToList();
         await WaitUntilAsync(() => electors.Count(e => e.IsLeader) == 1, TimeSpan.FromSeconds(30));
-        var lease = await env.Admin.GetAsync<Lease>(ResourceTypes.Leases, Ns, "github-sts-leader", CancellationToken.None);
+        var lease = await env.Admin.Library.CoordinationV1.ReadNamespacedLeaseAsync("github-sts-leader", Ns);
         var leader = electors.Single(e => e.IsLeader);
-        Assert.Equal(leader.Identity, lease.Spec.HolderIdentity);
+        Assert.Equal(leader.Identity, lease.Spec?.HolderIdentity);
 
         // Both replicas serve exchanges (each keeps its own index from its own informers).
         var token = await env.Cluster.CreateTokenAsync(Ns, "deployer", OperatorEnvironment.Audience);

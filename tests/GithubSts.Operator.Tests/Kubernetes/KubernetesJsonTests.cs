@@ -1,36 +1,54 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
+using k8s.Models;
 
 namespace GithubSts.Operator.Tests.Kubernetes;
 
 public sealed class KubernetesJsonTests
 {
     [Fact]
-    public void Lease_times_are_written_as_MicroTime_and_nulls_are_omitted()
+    public void Library_lease_times_are_written_as_MicroTime_inside_the_object()
     {
-        var lease = new Lease
+        // The leader elector writes V1Lease through the library; the API server accepts exactly six fractional digits.
+        var lease = new V1Lease
         {
-            ApiVersion = "coordination.k8s.io/v1",
-            Kind = "Lease",
-            Metadata = new ObjectMeta { Name = "l", Namespace = "ns" },
-            Spec = new LeaseSpec
+            Metadata = new V1ObjectMeta { Name = "l", NamespaceProperty = "ns" },
+            Spec = new V1LeaseSpec
             {
                 HolderIdentity = "me",
                 LeaseDurationSeconds = 15,
-                RenewTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1234567),
-                AcquireTime = new DateTimeOffset(2026, 1, 2, 5, 4, 5, TimeSpan.FromHours(2)),
+                RenewTime = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567),
+                AcquireTime = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
             },
         };
 
-        var json = JsonNode.Parse(JsonSerializer.Serialize(lease, KubernetesApiClient.JsonOptions))!;
+        var json = JsonNode.Parse(k8s.KubernetesJson.Serialize(lease))!;
 
         Assert.Equal("2026-01-02T03:04:05.123456Z", (string?)json["spec"]!["renewTime"]);
-        Assert.Equal("2026-01-02T03:04:05.000000Z", (string?)json["spec"]!["acquireTime"]);
         Assert.Null(json["spec"]!["leaseTransitions"]);
         Assert.Null(json["metadata"]!["uid"]);
         Assert.Equal("me", (string?)json["spec"]!["holderIdentity"]);
+
+        // Not a MicroTime: a whole second is written without fraction (the API server answers 400, LeaderElector never
+        // writes one), and a top-level DateTime keeps seven digits.
+        Assert.Equal("2026-01-02T03:04:05Z", (string?)json["spec"]!["acquireTime"]);
+        Assert.Equal("\"2026-01-02T03:04:05.1234567Z\"", k8s.KubernetesJson.Serialize(lease.Spec.RenewTime!.Value));
+    }
+
+    [Fact]
+    public void MicroTime_is_written_with_six_fractional_digits_in_UTC()
+    {
+        var value = new MicroTimeValue { At = new DateTimeOffset(2026, 1, 2, 5, 4, 5, TimeSpan.FromHours(2)).AddTicks(1234567) };
+
+        var json = JsonNode.Parse(JsonSerializer.Serialize(value, KubernetesApiClient.JsonOptions))!;
+
+        Assert.Equal("2026-01-02T03:04:05.123456Z", (string?)json["at"]);
+        Assert.Equal("2026-01-02T03:04:05.000000Z", MicroTimeConverter.Format(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+        Assert.Null(JsonNode.Parse(JsonSerializer.Serialize(new MicroTimeValue(), KubernetesApiClient.JsonOptions))!["at"]);
     }
 
     [Fact]
@@ -55,22 +73,22 @@ public sealed class KubernetesJsonTests
     [InlineData("2026-01-02T05:04:05.5+02:00", 5000000)]
     public void Times_with_0_to_9_fractional_digits_are_read(string text, long fractionTicks)
     {
-        var lease = JsonSerializer.Deserialize<Lease>($$$"""{"spec":{"renewTime":"{{{text}}}"},"metadata":{"creationTimestamp":"{{{text}}}"}}""", KubernetesApiClient.JsonOptions)!;
+        var value = JsonSerializer.Deserialize<MicroTimeValue>($$$"""{"at":"{{{text}}}","metadata":{"creationTimestamp":"{{{text}}}"}}""", KubernetesApiClient.JsonOptions)!;
 
         var expected = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(fractionTicks);
-        Assert.Equal(expected, lease.Spec.RenewTime);
-        Assert.Equal(expected, lease.Metadata.CreationTimestamp);
+        Assert.Equal(expected, value.At);
+        Assert.Equal(expected, value.Metadata.CreationTimestamp);
     }
 
     [Fact]
     public void Null_times_and_unknown_fields_are_accepted()
     {
-        var lease = JsonSerializer.Deserialize<Lease>(
-            """{"spec":{"renewTime":null,"holderIdentity":"x","strategy":"Foo"},"metadata":{"managedFields":[{"manager":"m"}]},"extra":1}""",
+        var value = JsonSerializer.Deserialize<MicroTimeValue>(
+            """{"at":null,"holderIdentity":"x","metadata":{"managedFields":[{"manager":"m"}]},"extra":1}""",
             KubernetesApiClient.JsonOptions)!;
 
-        Assert.Null(lease.Spec.RenewTime);
-        Assert.Equal("x", lease.Spec.HolderIdentity);
+        Assert.Null(value.At);
+        Assert.Equal("x", value.HolderIdentity);
     }
 
     [Fact]
@@ -102,7 +120,7 @@ public sealed class KubernetesJsonTests
         Assert.Equal("/api/v1/namespaces/ns/secrets", ResourceTypes.Secrets.CollectionPath("ns"));
         Assert.Equal("/api/v1/secrets", ResourceTypes.Secrets.CollectionPath(null));
         Assert.Equal("/api/v1/namespaces/ns/secrets/a%20b", ResourceTypes.Secrets.ItemPath("ns", "a b"));
-        Assert.Equal("/apis/coordination.k8s.io/v1/namespaces/ns/leases/l/status", ResourceTypes.Leases.ItemPath("ns", "l", "status"));
+        Assert.Equal("/apis/githubsts.io/v1alpha1/namespaces/ns/trustpolicies/l/status", GithubStsResourceTypes.TrustPolicies.ItemPath("ns", "l", "status"));
         Assert.Equal("/apis/authentication.k8s.io/v1/tokenreviews", ResourceTypes.TokenReviews.CollectionPath(null));
         Assert.Equal("/api/v1/namespaces/x", ResourceTypes.Namespaces.ItemPath(null, "x"));
         Assert.Equal("events.k8s.io/v1", ResourceTypes.Events.ApiVersion);
@@ -124,5 +142,13 @@ public sealed class KubernetesJsonTests
         Assert.IsType(expected, ex);
         Assert.Equal(code, ex.StatusCode);
         Assert.Equal("Kubernetes API answered " + code + " (R): m", ex.Message);
+    }
+
+    private sealed class MicroTimeValue : KubernetesObject
+    {
+        [JsonConverter(typeof(MicroTimeConverter))]
+        public DateTimeOffset? At { get; set; }
+
+        public string? HolderIdentity { get; set; }
     }
 }

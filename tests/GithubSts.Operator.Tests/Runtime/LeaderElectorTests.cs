@@ -1,8 +1,8 @@
 using GithubSts.Operator.Kubernetes;
-using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Operator.Runtime;
 using GithubSts.Operator.Tests.Infrastructure;
 using GithubSts.Testing.Kubernetes;
+using k8s;
 using Xunit.Abstractions;
 
 namespace GithubSts.Operator.Tests.Runtime;
@@ -66,18 +66,62 @@ public sealed class LeaderElectorTests(OperatorKubeFixture fixture, ITestOutputH
         output.WriteLine($"takeover after {takeover.TotalSeconds:0.0} s");
         Assert.True(takeover < TimeSpan.FromSeconds(3), $"graceful release should make the takeover fast, took {takeover}");
 
-        var lease = await _client.GetAsync<Lease>(ResourceTypes.Leases, ns, "github-sts", default);
-        Assert.Equal("second", lease.Spec.HolderIdentity);
-        Assert.Equal(4, lease.Spec.LeaseDurationSeconds);
-        Assert.Equal(1, lease.Spec.LeaseTransitions);
-        Assert.NotNull(lease.Spec.RenewTime);
+        var lease = await _client.Library.CoordinationV1.ReadNamespacedLeaseAsync("github-sts", ns);
+        Assert.Equal("second", lease.Spec!.HolderIdentity);
+        Assert.Equal(4, lease.Spec!.LeaseDurationSeconds);
+        Assert.Equal(1, lease.Spec!.LeaseTransitions);
+        Assert.NotNull(lease.Spec!.RenewTime);
 
         await stopSecond.CancelAsync();
         await runSecond.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(bothLed);
         Assert.Equal(["first+", "first-", "second+", "second-"], transitions);
-        var released = await _client.GetAsync<Lease>(ResourceTypes.Leases, ns, "github-sts", default);
-        Assert.Null(released.Spec.HolderIdentity);
-        Assert.Equal(1, released.Spec.LeaseDurationSeconds);
+        var released = await _client.Library.CoordinationV1.ReadNamespacedLeaseAsync("github-sts", ns);
+        Assert.Null(released.Spec!.HolderIdentity);
+        Assert.Equal(1, released.Spec!.LeaseDurationSeconds);
+    }
+
+    [KubernetesFact]
+    public async Task A_lease_written_at_a_whole_second_is_still_a_valid_MicroTime()
+    {
+        // The library writes a whole-second DateTime without fraction, which the API server refuses for a MicroTime.
+        var ns = Names.Unique("le-second");
+        await fixture.Server.EnsureNamespaceAsync(ns);
+        var elector = new LeaderElector(
+            _client,
+            new LeaderElectionOptions
+            {
+                Namespace = ns,
+                LeaseName = "github-sts",
+                Identity = "whole-second",
+                LeaseDuration = TimeSpan.FromSeconds(4),
+                RenewDeadline = TimeSpan.FromSeconds(3),
+                RetryPeriod = TimeSpan.FromMilliseconds(500),
+            },
+            new TestLogger<LeaderElector>(output),
+            new WholeSecondClock());
+        using var stop = new CancellationTokenSource();
+        var run = elector.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => elector.IsLeader, "the lease is created");
+        var created = await _client.Library.CoordinationV1.ReadNamespacedLeaseAsync("github-sts", ns);
+        await Eventually.TrueAsync(
+            async () => (await _client.Library.CoordinationV1.ReadNamespacedLeaseAsync("github-sts", ns)).Spec!.RenewTime > created.Spec!.RenewTime,
+            "the lease is renewed");
+        Assert.True(elector.IsLeader);
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        var released = await _client.Library.CoordinationV1.ReadNamespacedLeaseAsync("github-sts", ns);
+        Assert.Null(released.Spec!.HolderIdentity);
+        Assert.Equal(TimeSpan.TicksPerMicrosecond, released.Spec.RenewTime!.Value.Ticks % TimeSpan.TicksPerSecond);
+    }
+
+    /// <summary>Real timers and timestamps; the wall clock moves in whole seconds.</summary>
+    private sealed class WholeSecondClock : TimeProvider
+    {
+        private static readonly DateTimeOffset Start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        private readonly long _started = System.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => Start.AddSeconds(Math.Floor(System.GetElapsedTime(_started).TotalSeconds));
     }
 }
