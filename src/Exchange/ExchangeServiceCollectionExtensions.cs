@@ -54,6 +54,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<IExchangeStep, SelectAppStep>();
         services.AddSingleton<IExchangeStep, ResolvePolicyStep>();
         services.AddSingleton<IExchangeStep, AuthorizeStep>();
+        services.AddSingleton<IExchangeStep, NarrowStep>();
         services.AddSingleton<IExchangeStep, MintTokenStep>();
         if (options.Replay.Backend != ReplayBackend.None)
         {

@@ -51,6 +51,11 @@ internal static class ErrorResults
             // RFC 6749 §5.2 has a code of its own for this one; it is an invalid request everywhere else (metrics, audit).
             code = "unsupported_grant_type";
         }
+        else if (string.Equals(e.ReasonCode, ReasonCodes.RequestExceedsPolicy, StringComparison.Ordinal))
+        {
+            // RFC 6749 §5.2: "the requested scope is ... exceeds the scope granted by the resource owner".
+            (status, code) = (StatusCodes.Status400BadRequest, "invalid_scope");
+        }
 
         return Write(e, http, status, code);
     }

@@ -98,6 +98,8 @@ public static class ExchangeEndpoints
                 Scope = parameters.Scope,
                 Identity = parameters.Identity,
                 App = parameters.App,
+                RequestedPermissions = parameters.Permissions,
+                RequestedRepositories = parameters.Repositories,
                 SubjectToken = token,
                 RequestId = http.TraceIdentifier,
                 ClientAddress = http.Connection.RemoteIpAddress?.ToString(),

@@ -7,6 +7,10 @@ internal static class RequestErrors
     public static ExchangeException Duplicate(string name) =>
         ExchangeException.InvalidRequest("duplicate_parameter", $"parameter '{name}' was given more than once");
 
+    /// <summary>A malformed <c>permissions</c> or <c>repositories</c> parameter (a well-formed one the policy does not allow is a 403).</summary>
+    public static ExchangeException InvalidNarrowing(string name, string problem) =>
+        ExchangeException.InvalidRequest("invalid_" + name, $"{name}: {problem}");
+
     public static ExchangeException UnsupportedContentType() =>
         ExchangeException.InvalidRequest(
             "unsupported_content_type", "the body must be application/json or application/x-www-form-urlencoded");

@@ -18,7 +18,7 @@ internal static class TokenExchangeEndpoint
     private static readonly string[] RecognisedParameters =
     [
         "grant_type", "subject_token", "subject_token_type", "scope", "identity", "app", "requested_token_type",
-        "actor_token", "actor_token_type", "resource", "audience",
+        "actor_token", "actor_token_type", "resource", "audience", ExchangeParameters.PermissionsName, ExchangeParameters.RepositoriesName,
     ];
 
     public static async Task<IResult> HandleAsync(HttpContext http, ExchangePipeline pipeline, TimeProvider time)
@@ -26,10 +26,15 @@ internal static class TokenExchangeEndpoint
         try
         {
             IFormCollection? form = null;
+            var narrowing = new ExchangeParameters();
             var problem = await RequestBody.ProblemOfAsync(async () =>
             {
                 form = await RequestBody.ReadFormAsync(http.Request, http.RequestAborted);
                 ValidateForm(form);
+
+                // Extension parameters, as on the other endpoints (only the narrowing names are read here).
+                var read = form;
+                narrowing.SetFrom(name => name is ExchangeParameters.PermissionsName or ExchangeParameters.RepositoriesName ? read[name] : default);
             });
             await pipeline.ExecuteAndDeliverAsync(
                 new ExchangeRequest
@@ -38,6 +43,8 @@ internal static class TokenExchangeEndpoint
                     Scope = Single(form, "scope"),
                     Identity = Single(form, "identity"),
                     App = Single(form, "app"),
+                    RequestedPermissions = narrowing.Permissions,
+                    RequestedRepositories = narrowing.Repositories,
                     SubjectToken = Single(form, "subject_token"),
                     RequestId = http.TraceIdentifier,
                     ClientAddress = http.Connection.RemoteIpAddress?.ToString(),

@@ -25,6 +25,12 @@ public sealed class ExchangeContext(ExchangeRequest request)
     /// <summary>Set by the policy resolution step.</summary>
     public ResolvedPolicy Policy { get; set; } = null!;
 
+    /// <summary>The permissions to mint: the caller's narrowed request, or the policy's. Set by the narrowing step.</summary>
+    public IReadOnlyDictionary<string, string>? Permissions { get; set; }
+
+    /// <summary>The repositories the caller narrowed to (each allowed by the policy), or null for the policy's. Set by the narrowing step.</summary>
+    public IReadOnlyList<string>? NarrowedRepositories { get; set; }
+
     /// <summary>Set by the minting step.</summary>
     public long InstallationId { get; set; }
 

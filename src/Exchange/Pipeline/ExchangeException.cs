@@ -49,6 +49,13 @@ public sealed class ExchangeException : Exception
     public static ExchangeException AccessDenied(string reasonCode, string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.AccessDenied, reasonCode, "the token is not authorized for the requested scope and identity", logDetail, null, inner);
 
+    /// <summary>
+    /// The caller, who already matched its policy, asked for more than the policy allows: the description says what,
+    /// which tells the caller nothing about the policy that a narrower request would not.
+    /// </summary>
+    public static ExchangeException ExceedsPolicy(string publicDescription, string logDetail) =>
+        new(ExchangeErrorKind.AccessDenied, ReasonCodes.RequestExceedsPolicy, "the request exceeds the policy: " + publicDescription, logDetail, null, null);
+
     public static ExchangeException RateLimited(TimeSpan retryAfter, string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.RateLimited, "github_rate_limited", "GitHub rate limit reached; retry later", logDetail, retryAfter, inner);
 

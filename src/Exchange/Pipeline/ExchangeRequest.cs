@@ -9,6 +9,12 @@ public sealed class ExchangeRequest
 
     public string? App { get; init; }
 
+    /// <summary>Permissions the caller asks for, well formed (see <see cref="Requests.RequestedNarrowing"/>); null: the policy's.</summary>
+    public IReadOnlyDictionary<string, string>? RequestedPermissions { get; init; }
+
+    /// <summary>Repositories the caller asks for, well formed; null: the policy's.</summary>
+    public IReadOnlyList<string>? RequestedRepositories { get; init; }
+
     /// <summary>The caller's OIDC JWT (bearer header or RFC 8693 <c>subject_token</c>).</summary>
     public required string? SubjectToken { get; init; }
 

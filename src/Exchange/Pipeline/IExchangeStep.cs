@@ -22,6 +22,7 @@ public static class ExchangeStepOrder
     public const int SelectApp = 3_500;
     public const int ResolvePolicy = 4_000;
     public const int Authorize = 5_000;
+    public const int Narrow = 5_500;
     public const int ReplayProtection = 6_000;
     public const int MintToken = 7_000;
 }

@@ -24,6 +24,12 @@ public static class ReasonCodes
     /// <summary>An RFC 8693 request with another <c>grant_type</c> (answered <c>unsupported_grant_type</c>, RFC 6749 §5.2).</summary>
     public const string UnsupportedGrantType = "unsupported_grant_type";
 
+    /// <summary>
+    /// The caller asked (<c>permissions</c>, <c>repositories</c>) for more than its policy allows: 403 (400
+    /// <c>invalid_scope</c> on the RFC 8693 form), nothing minted.
+    /// </summary>
+    public const string RequestExceedsPolicy = "request_exceeds_policy";
+
     /// <summary>The body was larger than the request body cap (413).</summary>
     public const string BodyTooLarge = "body_too_large";
 

