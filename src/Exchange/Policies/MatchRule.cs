@@ -23,7 +23,7 @@ internal sealed class MatchRule
     /// <summary>Any of a fixed set of exact values: a source's narrowing of the default audiences.</summary>
     public static MatchRule ForAnyOf(AudienceSet values) => new(null, null, values);
 
-    /// <summary>The pattern, or null for an exact value.</summary>
+    /// <summary>The pattern, or null for an exact value or a set.</summary>
     public CompiledPattern? Pattern => _pattern;
 
     public bool IsMatch(string value) =>

@@ -9,7 +9,10 @@ namespace GithubSts.Exchange.Policies;
 /// </summary>
 public static class TrustPolicyEvaluator
 {
-    /// <summary>Evaluates with <paramref name="serviceIdentifier"/> as the only default audience (no <c>sts.audiences</c>).</summary>
+    /// <summary>
+    /// Evaluates with <paramref name="serviceIdentifier"/> as the only default audience (no <c>sts.audiences</c>). Builds
+    /// a set per call: the service itself passes its <see cref="AudienceSet"/>, built once.
+    /// </summary>
     public static PolicyDecision Evaluate(CompiledTrustPolicy policy, ValidatedIdentity identity, string serviceIdentifier)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceIdentifier);
