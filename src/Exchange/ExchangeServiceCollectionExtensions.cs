@@ -23,7 +23,7 @@ public static class ExchangeServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(new ServiceIdentity(options.Identifier));
+        services.AddSingleton(new ServiceIdentity(options.Identifier, options.Audiences));
         services.TryAddSingleton<IGitHubAppRegistry>(new StaticAppRegistry(options.Apps));
 
         services.AddSingleton(sp => new AppJwtFactory(sp.GetRequiredService<TimeProvider>()));

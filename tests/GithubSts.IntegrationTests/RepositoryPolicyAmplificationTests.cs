@@ -56,8 +56,8 @@ public sealed class RepositoryPolicyAmplificationTests
     [InlineData("\"sts.amazonaws.com\"")]
     [InlineData("\"https://sts.example.com/\"")]
     [InlineData("\"HTTPS://STS.EXAMPLE.COM\"")]
-    [InlineData("[\"https://sts.example.com\",\"sts.amazonaws.com\"]")]
-    [InlineData("[\"sts.amazonaws.com\",\"https://sts.example.com\"]")]
+    [InlineData("[\"https://sts.example.com/\",\"sts.amazonaws.com\"]")]
+    [InlineData("[\"sts.amazonaws.com\",\"sts.example.com\",\"github-sts\"]")]
     [InlineData("[]")]
     public async Task A_token_for_another_audience_makes_no_github_call(string audience)
     {
@@ -74,6 +74,21 @@ public sealed class RepositoryPolicyAmplificationTests
 
         Assert.Equal(before, PolicyCalls(host));
         host.AssertNothingIssued();
+    }
+
+    /// <summary>Issue 11 §1: one acceptable audience among foreign ones is a token for this service, so it is read for.</summary>
+    [Fact]
+    public async Task A_multi_audience_token_with_one_acceptable_audience_reads_and_is_granted()
+    {
+        await using var host = await StartWithListingCacheAsync();
+        host.StartTest();
+        host.SetPolicy("ci", StsTestHost.Policy());
+
+        using var response = await host.ExchangeAsync(
+            host.Issuer.CreateToken(t => t.Audience = new JsonArray("sts.amazonaws.com", StsTestHost.Identifier)));
+
+        await response.AssertSuccessAsync();
+        Assert.Single(host.IssuedMints());
     }
 
     [Fact]

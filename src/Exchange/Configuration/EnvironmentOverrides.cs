@@ -17,6 +17,7 @@ internal static class EnvironmentOverrides
     private static readonly Dictionary<string, Action<GithubStsSettings, string, string>> StsSetters = new(StringComparer.Ordinal)
     {
         ["GITHUBSTS_STS_IDENTIFIER"] = (s, _, v) => s.Sts.Identifier = v,
+        ["GITHUBSTS_STS_AUDIENCES"] = (s, _, v) => s.Sts.Audiences = SplitList(v),
         ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = (s, _, v) => s.Sts.AllowedIssuers = SplitList(v),
         ["GITHUBSTS_STS_ALLOW_ANY_ISSUER"] = (s, n, v) => s.Sts.AllowAnyIssuer = ParseBoolean(n, v),
         ["GITHUBSTS_STS_CLOCK_SKEW_SECONDS"] = (s, n, v) => s.Sts.ClockSkewSeconds = (int)ParseInteger(n, v),

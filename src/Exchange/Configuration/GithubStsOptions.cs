@@ -10,6 +10,12 @@ public sealed class GithubStsOptions
     /// <summary>The default audience (octo-sts <c>STS_DOMAIN</c>, sts-cat <c>STS_CAT_IDENTIFIER</c>).</summary>
     public required string Identifier { get; init; }
 
+    /// <summary>
+    /// <c>sts.audiences</c>: accepted besides <see cref="Identifier"/> by a policy naming no audience, for clients whose
+    /// default audience is another form (the URL, <c>github-sts</c>, <c>dd-octo-sts</c>). Never contains the identifier.
+    /// </summary>
+    public IReadOnlyList<string> Audiences { get; init; } = [];
+
     public required OidcValidationOptions Oidc { get; init; }
 
     public required IReadOnlyList<GitHubAppRuntime> Apps { get; init; }

@@ -49,6 +49,12 @@ public sealed class StsSettings
     /// <summary>This deployment's audience: tokens must be minted for it unless a policy names another audience.</summary>
     public string? Identifier { get; set; }
 
+    /// <summary>
+    /// More audiences a policy naming none accepts, besides <see cref="Identifier"/>: each client has its own default
+    /// (octo-sts the bare domain, sts-cat the URL, Depthmark <c>github-sts</c>, DataDog <c>dd-octo-sts</c>).
+    /// </summary>
+    public List<string> Audiences { get; set; } = [];
+
     /// <summary>The issuers whose tokens are accepted. Empty trusts no issuer (but the cluster's own, with a cluster).</summary>
     public List<string> AllowedIssuers { get; set; } = [];
 

@@ -13,7 +13,9 @@ internal static class RepositoryPolicySettingsValidator
     public const int MaxUnknownOwnerLookupsPerMinute = 10_000;
     public const int MaxRateLimitReserve = 100_000;
 
-    public static RepositoryPolicySourceOptions Validate(PolicySettings policies, string identifier)
+    /// <param name="identifier"><c>sts.identifier</c>.</param>
+    /// <param name="stsAudiences"><c>sts.audiences</c>, validated: accepted with the identifier by a policy naming no audience.</param>
+    public static RepositoryPolicySourceOptions Validate(PolicySettings policies, string identifier, IReadOnlyList<string> stsAudiences)
     {
         if (policies.DirectoryCacheTtlSeconds is < 0 or > MaxDirectoryCacheTtlSeconds)
         {
@@ -46,41 +48,18 @@ internal static class RepositoryPolicySettingsValidator
             CacheTtl = TimeSpan.FromSeconds(policies.CacheTtlSeconds),
             DirectoryCacheTtl = TimeSpan.FromSeconds(policies.DirectoryCacheTtlSeconds),
             StaleGrace = TimeSpan.FromSeconds(policies.StaleGraceSeconds),
-            RepositoryAudiences = ValidateAudiences(policies.RepositoryAudiences, identifier),
+            RepositoryAudiences = ValidateAudiences(policies.RepositoryAudiences, [identifier, .. stsAudiences]),
             ServiceIdentifier = identifier,
+            StsAudiences = stsAudiences,
             OwnerReadsPerMinute = policies.OwnerReadsPerMinute,
             UnknownOwnerLookupsPerMinute = policies.UnknownOwnerLookupsPerMinute,
             RateLimitReserve = policies.RateLimitReserve,
         };
     }
 
-    private static string[] ValidateAudiences(List<string> audiences, string identifier)
-    {
-        const string Setting = "policies.repositoryAudiences";
-        if (audiences.Count == 0)
-        {
-            return [identifier];
-        }
-
-        if (audiences.Count > MaxRepositoryAudiences)
-        {
-            throw new ConfigurationException(Setting, $"must list at most {MaxRepositoryAudiences} audiences");
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var audience in audiences)
-        {
-            if (string.IsNullOrEmpty(audience) || audience.Length > 255 || audience.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-            {
-                throw new ConfigurationException(Setting, "entries must be 1-255 characters without whitespace or control characters");
-            }
-
-            if (!seen.Add(audience))
-            {
-                throw new ConfigurationException(Setting, $"lists '{audience}' twice");
-            }
-        }
-
-        return [.. audiences];
-    }
+    // Unset: what a policy naming no audience accepts anyway, so sts.audiences reach repository files too.
+    private static string[] ValidateAudiences(List<string> audiences, string[] defaultAudiences) =>
+        audiences.Count == 0
+            ? defaultAudiences
+            : AudienceListValidator.Validate(audiences, "policies.repositoryAudiences", MaxRepositoryAudiences);
 }

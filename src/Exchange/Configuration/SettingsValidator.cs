@@ -22,6 +22,7 @@ internal static class SettingsValidator
     {
         var sts = settings.Sts;
         var identifier = ValidateIdentifier(sts.Identifier);
+        var audiences = AudienceListValidator.ValidateStsAudiences(sts.Audiences, identifier);
         var issuers = ValidateIssuers(sts.AllowedIssuers);
         if (issuers.Count == 0 && !sts.AllowAnyIssuer && requireIssuers)
         {
@@ -59,6 +60,7 @@ internal static class SettingsValidator
         return new GithubStsOptions
         {
             Identifier = identifier,
+            Audiences = audiences,
             Oidc = new OidcValidationOptions
             {
                 AllowedIssuers = issuers,
@@ -70,7 +72,7 @@ internal static class SettingsValidator
             },
             Apps = ValidateApps(settings.Apps, requireApps),
             PolicyCacheTtl = TimeSpan.FromSeconds(settings.Policies.CacheTtlSeconds),
-            RepositoryPolicies = RepositoryPolicySettingsValidator.Validate(settings.Policies, identifier),
+            RepositoryPolicies = RepositoryPolicySettingsValidator.Validate(settings.Policies, identifier, audiences),
             Kubernetes = ValidateKubernetes(settings.Kubernetes),
             Replay = ValidateReplay(settings.Replay),
             Audit = ValidateAudit(settings.Audit),

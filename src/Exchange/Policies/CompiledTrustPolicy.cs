@@ -5,6 +5,8 @@ namespace GithubSts.Exchange.Policies;
 /// <summary>A validated trust policy, ready for <see cref="TrustPolicyEvaluator"/>. Immutable and thread-safe.</summary>
 public sealed class CompiledTrustPolicy
 {
+    private readonly ImmutableSortedDictionary<string, string> _permissions;
+
     internal CompiledTrustPolicy(
         PolicyScopeKind kind,
         MatchRule issuer,
@@ -21,6 +23,7 @@ public sealed class CompiledTrustPolicy
         Subject = subject;
         Audience = audience;
         Claims = claims;
+        _permissions = permissions;
         Permissions = permissions;
         Repositories = repositories;
         CoversEveryRepository = coversEveryRepository;
@@ -53,8 +56,20 @@ public sealed class CompiledTrustPolicy
 
     internal MatchRule Subject { get; }
 
-    /// <summary>Null: every token audience must equal the service identifier.</summary>
+    /// <summary>Null: at least one token audience must be a default audience (<c>sts.identifier</c>, <c>sts.audiences</c>).</summary>
     internal MatchRule? Audience { get; }
 
     internal ImmutableArray<ClaimRule> Claims { get; }
+
+    /// <summary>
+    /// This policy, accepting <paramref name="audiences"/> instead of the service's default audiences when it names no
+    /// audience of its own: how a policy source narrows what its policies may accept. A policy naming one is returned as is.
+    /// </summary>
+    internal CompiledTrustPolicy WithDefaultAudiences(AudienceSet audiences) => Audience is not null
+        ? this
+        : new CompiledTrustPolicy(
+            Kind, Issuer, Subject, MatchRule.ForAnyOf(audiences), Claims, _permissions, Repositories, CoversEveryRepository, MaxTokenLifetime)
+        {
+            HeavyPatternCount = HeavyPatternCount,
+        };
 }

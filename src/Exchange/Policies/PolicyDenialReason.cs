@@ -8,7 +8,7 @@ public enum PolicyDenialReason
     SubjectMismatch,
     AudienceMismatch,
 
-    /// <summary>No audience of the token is this service's identifier: the token was minted for someone else.</summary>
+    /// <summary>No audience of the token is one of this service's (<c>sts.identifier</c>, <c>sts.audiences</c>): it was minted for someone else.</summary>
     AudienceNotForService,
     ClaimMissing,
     ClaimNotString,

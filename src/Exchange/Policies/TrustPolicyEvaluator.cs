@@ -9,19 +9,32 @@ namespace GithubSts.Exchange.Policies;
 /// </summary>
 public static class TrustPolicyEvaluator
 {
-    /// <param name="serviceIdentifier">This service's audience, required of every token audience when the policy names none.</param>
+    /// <summary>
+    /// Evaluates with <paramref name="serviceIdentifier"/> as the only default audience (no <c>sts.audiences</c>). Builds
+    /// a set per call: the service itself passes its <see cref="AudienceSet"/>, built once.
+    /// </summary>
     public static PolicyDecision Evaluate(CompiledTrustPolicy policy, ValidatedIdentity identity, string serviceIdentifier)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceIdentifier);
+        return Evaluate(policy, identity, new AudienceSet([serviceIdentifier]));
+    }
+
+    /// <param name="serviceAudiences">
+    /// This service's default audiences (<c>sts.identifier</c> and <c>sts.audiences</c>): what a policy naming no
+    /// audience accepts, and what tells a token meant for this service (403) from one meant for someone else (401).
+    /// </param>
+    public static PolicyDecision Evaluate(CompiledTrustPolicy policy, ValidatedIdentity identity, AudienceSet serviceAudiences)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(identity);
-        ArgumentException.ThrowIfNullOrEmpty(serviceIdentifier);
+        ArgumentNullException.ThrowIfNull(serviceAudiences);
 
         if (!policy.Issuer.IsMatch(identity.Issuer))
         {
             return Deny(PolicyDenialReason.IssuerMismatch, "issuer does not satisfy the policy");
         }
 
-        var audience = CheckAudience(policy.Audience, identity.Audiences, serviceIdentifier);
+        var audience = CheckAudience(policy.Audience, identity.Audiences, serviceAudiences);
         if (!audience.Allowed)
         {
             return audience;
@@ -44,26 +57,24 @@ public static class TrustPolicyEvaluator
         return CheckLifetime(policy.MaxTokenLifetime, identity);
     }
 
-    /// <summary>Every audience of the token must be acceptable: a token shared with other relying parties is refused.</summary>
-    private static PolicyDecision CheckAudience(MatchRule? rule, IReadOnlyList<string> audiences, string serviceIdentifier)
+    /// <summary>
+    /// At least one audience of the token must be acceptable (RFC 7519 §4.1.3, as octo-sts and sts-cat): the others
+    /// name further relying parties the issuer meant the token for, which takes nothing away from this one. An empty
+    /// list has none, so it is never accepted.
+    /// </summary>
+    private static PolicyDecision CheckAudience(MatchRule? rule, IReadOnlyList<string> audiences, AudienceSet serviceAudiences)
     {
-        var allAccepted = audiences.Count > 0;
-        var meantForService = false;
         for (var i = 0; i < audiences.Count; i++)
         {
-            var audience = audiences[i];
-            var isService = string.Equals(audience, serviceIdentifier, StringComparison.Ordinal);
-            meantForService |= isService;
-            allAccepted &= rule?.IsMatch(audience) ?? isService;
+            if (rule?.IsMatch(audiences[i]) ?? serviceAudiences.Contains(audiences[i]))
+            {
+                return PolicyDecision.Allow;
+            }
         }
 
-        if (allAccepted)
-        {
-            return PolicyDecision.Allow;
-        }
-
-        return meantForService
-            ? Deny(PolicyDenialReason.AudienceMismatch, "an audience of the token does not satisfy the policy")
+        // Judged on the service's audiences, not the policy's: a policy existing must not change 401 into 403.
+        return serviceAudiences.ContainsAny(audiences)
+            ? Deny(PolicyDenialReason.AudienceMismatch, "no audience of the token satisfies the policy")
             : Deny(PolicyDenialReason.AudienceNotForService, "no audience of the token is this service");
     }
 

@@ -12,33 +12,38 @@ internal sealed class RepositoryAudienceRule
     private readonly FrozenSet<string> _allowed;
     private readonly string _serviceIdentifier;
 
-    public RepositoryAudienceRule(IReadOnlyList<string> allowed, string serviceIdentifier)
+    /// <summary>
+    /// What a file naming no audience accepts when <c>policies.repositoryAudiences</c> leaves out some default
+    /// audiences (<c>sts.audiences</c>): only the defaults the list allows. Null when it allows all of them.
+    /// </summary>
+    private readonly AudienceSet? _narrowedDefaults;
+
+    public RepositoryAudienceRule(IReadOnlyList<string> allowed, string serviceIdentifier, IReadOnlyList<string> stsAudiences)
     {
         _serviceIdentifier = serviceIdentifier;
-        _allowed = (allowed.Count == 0 ? [serviceIdentifier] : allowed).ToFrozenSet(StringComparer.Ordinal);
+        string[] defaults = [serviceIdentifier, .. stsAudiences];
+        _allowed = (allowed.Count == 0 ? defaults : allowed).ToFrozenSet(StringComparer.Ordinal);
+        if (!defaults.All(_allowed.Contains))
+        {
+            _narrowedDefaults = new AudienceSet(defaults.Where(_allowed.Contains));
+        }
     }
 
     /// <summary>
-    /// Whether any repository-hosted policy could accept a token with these audiences. A policy there accepts exactly
-    /// one audience (see <see cref="Check"/>) and every audience of a token must be accepted, so the token must carry
-    /// one distinct audience, from the allowed list.
+    /// Whether any repository-hosted policy could accept a token with these audiences: a policy there accepts only
+    /// audiences from the allowed list (see <see cref="Check"/>), and a token needs one accepted audience.
     /// </summary>
     public bool CouldAccept(IReadOnlyList<string> audiences)
     {
-        if (audiences.Count == 0 || !_allowed.Contains(audiences[0]))
+        for (var i = 0; i < audiences.Count; i++)
         {
-            return false;
-        }
-
-        for (var i = 1; i < audiences.Count; i++)
-        {
-            if (!string.Equals(audiences[i], audiences[0], StringComparison.Ordinal))
+            if (_allowed.Contains(audiences[i]))
             {
-                return false;
+                return true;
             }
         }
 
-        return true;
+        return false;
     }
 
     /// <summary>The problem with a policy file's audience, or null: exact audiences from the allowed list only.</summary>
@@ -56,4 +61,8 @@ internal sealed class RepositoryAudienceRule
             ? null
             : new PolicyError(PolicyErrorCode.AudienceNotAllowed, "audience", "is not one of policies.repositoryAudiences");
     }
+
+    /// <summary>The policy as this source serves it: naming no audience, it accepts only the allowed default audiences.</summary>
+    public CompiledTrustPolicy Apply(CompiledTrustPolicy policy) =>
+        _narrowedDefaults is null ? policy : policy.WithDefaultAudiences(_narrowedDefaults);
 }

@@ -50,7 +50,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         _directories = new(options.MaxEntries, time);
         _budget = new(options.OwnerReadsPerMinute, time);
         _unknownOwnerBudget = new(options.UnknownOwnerLookupsPerMinute, time);
-        _audiences = new(options.RepositoryAudiences, options.ServiceIdentifier);
+        _audiences = new(options.RepositoryAudiences, options.ServiceIdentifier, options.StsAudiences);
     }
 
     public int Order => DefaultOrder;
@@ -244,7 +244,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         }
 
         LogPolicyLoaded(origin);
-        return new ResolvedPolicy(result.Policy!, origin);
+        return new ResolvedPolicy(_audiences.Apply(result.Policy!), origin);
     }
 
     /// <summary>GitHub could not be asked or did not answer: the file's fate is unknown, not "gone".</summary>

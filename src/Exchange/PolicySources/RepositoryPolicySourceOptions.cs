@@ -22,12 +22,15 @@ public sealed class RepositoryPolicySourceOptions
 
     /// <summary>
     /// The only audiences a repository-hosted policy may accept (<c>policies.repositoryAudiences</c>; empty means
-    /// just <see cref="ServiceIdentifier"/>). A token for any other audience never causes a GitHub call.
+    /// <see cref="ServiceIdentifier"/> and <see cref="StsAudiences"/>). A token with none of them never causes a GitHub call.
     /// </summary>
     public IReadOnlyList<string> RepositoryAudiences { get; init; } = [];
 
-    /// <summary>This service's identifier: the audience a policy without <c>audience</c> accepts.</summary>
+    /// <summary>This service's identifier: an audience a policy without <c>audience</c> accepts.</summary>
     public string ServiceIdentifier { get; init; } = string.Empty;
+
+    /// <summary><c>sts.audiences</c>: accepted besides <see cref="ServiceIdentifier"/> by a policy without <c>audience</c>.</summary>
+    public IReadOnlyList<string> StsAudiences { get; init; } = [];
 
     /// <summary>Policy loads that may reach GitHub per owner and minute (<c>policies.ownerReadsPerMinute</c>).</summary>
     public int OwnerReadsPerMinute { get; init; } = 60;

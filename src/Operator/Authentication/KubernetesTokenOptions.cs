@@ -8,7 +8,10 @@ public sealed class KubernetesTokenOptions
 
     /// <summary>
     /// This service's audience (<c>sts.identifier</c>). A token must list it in <c>aud</c>; tokens for the API server's
-    /// own audience, or any other audience only, are refused.
+    /// own audience, or any other audience only, are refused. It is the only audience TokenReview is asked about:
+    /// <c>sts.audiences</c> exist for off-the-shelf CI clients with fixed defaults, while a projected token's audience
+    /// is written in the pod spec, so one value suffices, and generic names such as <c>github-sts</c> that another
+    /// in-cluster service might also use never make a cluster token valid here.
     /// </summary>
     public required string Audience { get; init; }
 

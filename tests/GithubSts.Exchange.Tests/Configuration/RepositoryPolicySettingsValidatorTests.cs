@@ -56,7 +56,7 @@ public sealed class RepositoryPolicySettingsValidatorTests
         var policies = new PolicySettings();
         change(policies);
 
-        var error = Assert.Throws<ConfigurationException>(() => RepositoryPolicySettingsValidator.Validate(policies, Identifier));
+        var error = Assert.Throws<ConfigurationException>(() => RepositoryPolicySettingsValidator.Validate(policies, Identifier, []));
 
         Assert.Equal(setting, error.Setting);
     }
@@ -68,13 +68,13 @@ public sealed class RepositoryPolicySettingsValidatorTests
         var policies = new PolicySettings();
         change(policies);
 
-        RepositoryPolicySettingsValidator.Validate(policies, Identifier);
+        RepositoryPolicySettingsValidator.Validate(policies, Identifier, []);
     }
 
     [Fact]
     public void The_defaults_are_valid_and_carried_over()
     {
-        var options = RepositoryPolicySettingsValidator.Validate(new PolicySettings(), Identifier);
+        var options = RepositoryPolicySettingsValidator.Validate(new PolicySettings(), Identifier, []);
 
         Assert.Equal(TimeSpan.FromSeconds(60), options.CacheTtl);
         Assert.Equal(TimeSpan.FromSeconds(10), options.DirectoryCacheTtl);
@@ -88,9 +88,18 @@ public sealed class RepositoryPolicySettingsValidatorTests
     [Fact]
     public void No_repository_audiences_means_the_service_identifier_only()
     {
-        var options = RepositoryPolicySettingsValidator.Validate(new PolicySettings(), Identifier);
+        var options = RepositoryPolicySettingsValidator.Validate(new PolicySettings(), Identifier, []);
 
         Assert.Equal([Identifier], options.RepositoryAudiences);
+    }
+
+    [Fact]
+    public void No_repository_audiences_means_every_default_audience()
+    {
+        var options = RepositoryPolicySettingsValidator.Validate(new PolicySettings(), Identifier, ["github-sts", "dd-octo-sts"]);
+
+        Assert.Equal([Identifier, "github-sts", "dd-octo-sts"], options.RepositoryAudiences);
+        Assert.Equal(["github-sts", "dd-octo-sts"], options.StsAudiences);
     }
 
     [Fact]
@@ -98,7 +107,7 @@ public sealed class RepositoryPolicySettingsValidatorTests
     {
         var policies = new PolicySettings { RepositoryAudiences = ["a", "b"] };
 
-        var options = RepositoryPolicySettingsValidator.Validate(policies, Identifier);
+        var options = RepositoryPolicySettingsValidator.Validate(policies, Identifier, []);
 
         Assert.Equal(["a", "b"], options.RepositoryAudiences);
     }

@@ -32,13 +32,16 @@ public class TrustPolicyEvaluatorTests
     [Theory]
     [InlineData("""["sts.example.com"]""", PolicyDenialReason.None)]
     [InlineData("""["sts.example.com","sts.example.com"]""", PolicyDenialReason.None)]
-    [InlineData("""["sts.example.com","https://github.com/org"]""", PolicyDenialReason.AudienceMismatch)]
-    [InlineData("""["https://github.com/org","sts.example.com"]""", PolicyDenialReason.AudienceMismatch)]
+    [InlineData("""["sts.example.com","https://github.com/org"]""", PolicyDenialReason.None)]
+    [InlineData("""["https://github.com/org","sts.example.com"]""", PolicyDenialReason.None)]
     [InlineData("""["https://github.com/org"]""", PolicyDenialReason.AudienceNotForService)]
+    [InlineData("""["https://github.com/org","sts.amazonaws.com"]""", PolicyDenialReason.AudienceNotForService)]
     [InlineData("""["sts.example.com/"]""", PolicyDenialReason.AudienceNotForService)]
     [InlineData("""["STS.EXAMPLE.COM"]""", PolicyDenialReason.AudienceNotForService)]
+    [InlineData("""["STS.example.com"]""", PolicyDenialReason.AudienceNotForService)]
+    [InlineData("""[" sts.example.com"]""", PolicyDenialReason.AudienceNotForService)]
     [InlineData("""["https://sts.example.com"]""", PolicyDenialReason.AudienceNotForService)]
-    public void Default_audience_is_the_service_identifier_and_every_audience_must_be_it(string aud, PolicyDenialReason expected)
+    public void Default_audience_is_the_service_identifier_and_one_audience_must_be_it(string aud, PolicyDenialReason expected)
     {
         var identity = TokenIdentity($$"""{"iss":"{{GitHubIssuer}}","sub":"{{MainSubject}}","aud":{{aud}}}""");
 
@@ -48,17 +51,47 @@ public class TrustPolicyEvaluatorTests
     [Theory]
     [InlineData("audience: custom-aud", """["custom-aud"]""", PolicyDenialReason.None)]
     [InlineData("audience: custom-aud", """["other"]""", PolicyDenialReason.AudienceNotForService)]
-    [InlineData("audience: custom-aud", """["custom-aud","sts.example.com"]""", PolicyDenialReason.AudienceMismatch)]
+    [InlineData("audience: custom-aud", """["custom-aud","sts.example.com"]""", PolicyDenialReason.None)]
+    [InlineData("audience: custom-aud", """["other","custom-aud"]""", PolicyDenialReason.None)]
     [InlineData("audience: custom-aud", """["sts.example.com"]""", PolicyDenialReason.AudienceMismatch)]
+    [InlineData("audience: custom-aud", """["sts.example.com","Custom-aud"]""", PolicyDenialReason.AudienceMismatch)]
     [InlineData("audience_pattern: 'aud-[a-z]+'", """["aud-a","aud-b"]""", PolicyDenialReason.None)]
-    [InlineData("audience_pattern: 'aud-[a-z]+'", """["aud-a","aud-1"]""", PolicyDenialReason.AudienceNotForService)]
+    [InlineData("audience_pattern: 'aud-[a-z]+'", """["aud-1","aud-a"]""", PolicyDenialReason.None)]
+    [InlineData("audience_pattern: 'aud-[a-z]+'", """["aud-1","aud-2"]""", PolicyDenialReason.AudienceNotForService)]
     [InlineData("audience_pattern: 'sts\\.example\\.com'", """["sts.example.com.evil"]""", PolicyDenialReason.AudienceNotForService)]
     [InlineData("audience_pattern: 'sts\\.example\\.com'", """["sts.example.com"]""", PolicyDenialReason.None)]
-    public void Explicit_audience_rule_must_accept_every_audience(string rule, string aud, PolicyDenialReason expected)
+    public void Explicit_audience_rule_must_accept_one_audience(string rule, string aud, PolicyDenialReason expected)
     {
         var identity = TokenIdentity($$"""{"iss":"{{GitHubIssuer}}","sub":"{{MainSubject}}","aud":{{aud}}}""");
 
         Assert.Equal(expected, Evaluate(Yaml(rule), identity).Reason);
+    }
+
+    [Theory]
+    [InlineData("""["github-sts"]""", PolicyDenialReason.None)]
+    [InlineData("""["dd-octo-sts","other"]""", PolicyDenialReason.None)]
+    [InlineData("""["sts.example.com"]""", PolicyDenialReason.None)]
+    [InlineData("""["Github-sts"]""", PolicyDenialReason.AudienceNotForService)]
+    [InlineData("""["github-sts/"]""", PolicyDenialReason.AudienceNotForService)]
+    [InlineData("""["https://sts.example.com"]""", PolicyDenialReason.AudienceNotForService)]
+    public void A_policy_naming_no_audience_accepts_every_default_audience(string aud, PolicyDenialReason expected)
+    {
+        var service = new AudienceSet([ServiceIdentifier, "github-sts", "dd-octo-sts"]);
+        var identity = TokenIdentity($$"""{"iss":"{{GitHubIssuer}}","sub":"{{MainSubject}}","aud":{{aud}}}""");
+
+        Assert.Equal(expected, TrustPolicyEvaluator.Evaluate(Compile(Yaml()), identity, service).Reason);
+    }
+
+    [Theory]
+    [InlineData("""["github-sts"]""", PolicyDenialReason.AudienceMismatch)]
+    [InlineData("""["github-sts","custom-aud"]""", PolicyDenialReason.None)]
+    [InlineData("""["other"]""", PolicyDenialReason.AudienceNotForService)]
+    public void A_policy_naming_an_audience_accepts_only_it_and_default_audiences_mean_403(string aud, PolicyDenialReason expected)
+    {
+        var service = new AudienceSet([ServiceIdentifier, "github-sts"]);
+        var identity = TokenIdentity($$"""{"iss":"{{GitHubIssuer}}","sub":"{{MainSubject}}","aud":{{aud}}}""");
+
+        Assert.Equal(expected, TrustPolicyEvaluator.Evaluate(Compile(Yaml("audience: custom-aud")), identity, service).Reason);
     }
 
     [Fact]

@@ -113,6 +113,32 @@ public sealed class ChartRenderTests
         }
     }
 
+    /// <summary>Issue 11 §1: sts.audiences pass through to the service; the schema refuses what the service would.</summary>
+    [HelmFact]
+    public async Task Sts_audiences_reach_the_config_map_and_bad_lists_are_refused()
+    {
+        var config = Assert.Single(ParseDocuments((string?)Single(await RenderAsync(), "ConfigMap", ReleaseFullName)["data"]!["config.yaml"] ?? string.Empty));
+        Assert.Empty(config["sts"]!["audiences"]!.AsArray());
+
+        var objects = await RenderAsync("config.sts.audiences={https://sts.example.com,github-sts,dd-octo-sts}");
+        var configYaml = (string?)Single(objects, "ConfigMap", ReleaseFullName)["data"]!["config.yaml"] ?? string.Empty;
+        var path = Path.Combine(Path.GetTempPath(), $"githubsts-chart-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, configYaml, Encoding.UTF8);
+        try
+        {
+            var options = GithubStsConfigurationLoader.Load(path, new Dictionary<string, string> { ["GITHUBSTS_KUBERNETES_NAMESPACE"] = "github-sts" }, requireApps: false, requireIssuers: false);
+            Assert.Equal(["https://sts.example.com", "github-sts", "dd-octo-sts"], options.Audiences);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.sts.audiences={github-sts,github-sts}"));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.sts.audiences[0]=has space"));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.sts.audiences[0]="));
+    }
+
     /// <summary>Issue 9 §5.1: the chart never ships "any issuer"; by default only the cluster's own tokens are trusted.</summary>
     [HelmFact]
     public async Task The_chart_trusts_no_outside_issuer_unless_told_and_allow_any_is_explicit()

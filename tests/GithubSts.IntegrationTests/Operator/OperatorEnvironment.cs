@@ -63,19 +63,18 @@ public sealed class OperatorEnvironment : IAsyncLifetime
     }
 
     /// <summary>Starts one more replica of the service against the same cluster; returns a client for it.</summary>
-    public async Task<HttpClient> StartServiceAsync()
+    public async Task<HttpClient> StartServiceAsync(Action<Dictionary<string, string>>? configure = null)
     {
-        var options = GithubStsConfigurationLoader.Load(
-            null,
-            new Dictionary<string, string>
-            {
-                ["GITHUBSTS_STS_IDENTIFIER"] = Audience,
-                ["GITHUBSTS_KUBERNETES_NAMESPACE"] = OperatorNamespace,
-                ["GITHUBSTS_AUDIT_STDOUT"] = "false",
-                ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
-                ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0", // tests stop replicas often; ShutdownTests cover the delay
-            },
-            requireApps: false);
+        var environment = new Dictionary<string, string>
+        {
+            ["GITHUBSTS_STS_IDENTIFIER"] = Audience,
+            ["GITHUBSTS_KUBERNETES_NAMESPACE"] = OperatorNamespace,
+            ["GITHUBSTS_AUDIT_STDOUT"] = "false",
+            ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
+            ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0", // tests stop replicas often; ShutdownTests cover the delay
+        };
+        configure?.Invoke(environment);
+        var options = GithubStsConfigurationLoader.Load(null, environment, requireApps: false);
         var app = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, Cluster.AdminConfiguration());
         await app.StartAsync();
         _services.Add(app);

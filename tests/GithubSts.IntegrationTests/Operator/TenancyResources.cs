@@ -132,4 +132,16 @@ internal static class TrustPolicyBuilderPatterns
         builder.Build().Spec.SubjectPattern = pattern;
         return builder;
     }
+
+    public static TrustPolicyBuilder Audience(this TrustPolicyBuilder builder, string audience)
+    {
+        builder.Build().Spec.Audience = audience;
+        return builder;
+    }
+
+    public static TrustPolicyBuilder AudiencePattern(this TrustPolicyBuilder builder, string pattern)
+    {
+        builder.Build().Spec.AudiencePattern = pattern;
+        return builder;
+    }
 }

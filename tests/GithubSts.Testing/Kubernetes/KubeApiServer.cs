@@ -203,7 +203,11 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// A service-account token from the TokenRequest API (creating the namespace and service account if needed).
     /// The API server enforces a minimum lifetime of 10 minutes.
     /// </summary>
-    public async Task<string> CreateTokenAsync(string ns, string serviceAccount, string audience, TimeSpan? expiration = null)
+    public Task<string> CreateTokenAsync(string ns, string serviceAccount, string audience, TimeSpan? expiration = null) =>
+        CreateTokenAsync(ns, serviceAccount, [audience], expiration);
+
+    /// <summary>A service-account token whose <c>aud</c> lists <paramref name="audiences"/>, in that order.</summary>
+    public async Task<string> CreateTokenAsync(string ns, string serviceAccount, IReadOnlyList<string> audiences, TimeSpan? expiration = null)
     {
         await EnsureServiceAccountAsync(ns, serviceAccount);
         var request = new JsonObject
@@ -212,7 +216,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             ["kind"] = "TokenRequest",
             ["spec"] = new JsonObject
             {
-                ["audiences"] = new JsonArray(audience),
+                ["audiences"] = new JsonArray([.. audiences.Select(a => (JsonNode?)JsonValue.Create(a))]),
                 ["expirationSeconds"] = (long)(expiration ?? TimeSpan.FromHours(1)).TotalSeconds,
             },
         };

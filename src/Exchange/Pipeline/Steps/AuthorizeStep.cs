@@ -9,7 +9,7 @@ public sealed class AuthorizeStep(ServiceIdentity service) : IExchangeStep
 
     public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var decision = TrustPolicyEvaluator.Evaluate(context.Policy.Policy, context.Caller, service.Identifier);
+        var decision = TrustPolicyEvaluator.Evaluate(context.Policy.Policy, context.Caller, service.Audiences);
         if (decision.Allowed)
         {
             return ValueTask.CompletedTask;
