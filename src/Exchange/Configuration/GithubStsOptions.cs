@@ -10,6 +10,9 @@ public sealed class GithubStsOptions
     /// <summary>The default audience (octo-sts <c>STS_DOMAIN</c>, sts-cat <c>STS_CAT_IDENTIFIER</c>).</summary>
     public required string Identifier { get; init; }
 
+    /// <summary><c>sts.githubActionsIssuers</c>: whose subjects are read in GitHub's immutable form too.</summary>
+    public IReadOnlyList<string> GitHubActionsIssuers { get; init; } = [Identity.GitHubActionsIssuers.GitHubCom];
+
     public required OidcValidationOptions Oidc { get; init; }
 
     public required IReadOnlyList<GitHubAppRuntime> Apps { get; init; }
