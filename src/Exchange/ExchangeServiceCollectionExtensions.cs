@@ -24,6 +24,7 @@ public static class ExchangeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(new ServiceIdentity(options.Identifier, options.Audiences));
+        services.AddSingleton(new GitHubActionsIssuers(options.GitHubActionsIssuers));
         services.TryAddSingleton<IGitHubAppRegistry>(new StaticAppRegistry(options.Apps));
 
         services.AddSingleton(sp => new AppJwtFactory(sp.GetRequiredService<TimeProvider>()));

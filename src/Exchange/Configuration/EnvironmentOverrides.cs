@@ -19,6 +19,7 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_STS_IDENTIFIER"] = (s, _, v) => s.Sts.Identifier = v,
         ["GITHUBSTS_STS_AUDIENCES"] = (s, _, v) => s.Sts.Audiences = SplitList(v),
         ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = (s, _, v) => s.Sts.AllowedIssuers = SplitList(v),
+        ["GITHUBSTS_STS_GITHUB_ACTIONS_ISSUERS"] = (s, _, v) => s.Sts.GithubActionsIssuers = SplitList(v),
         ["GITHUBSTS_STS_ALLOW_ANY_ISSUER"] = (s, n, v) => s.Sts.AllowAnyIssuer = ParseBoolean(n, v),
         ["GITHUBSTS_STS_CLOCK_SKEW_SECONDS"] = (s, n, v) => s.Sts.ClockSkewSeconds = (int)ParseInteger(n, v),
         ["GITHUBSTS_STS_MAX_TOKEN_LIFETIME_SECONDS"] = (s, n, v) => s.Sts.MaxTokenLifetimeSeconds = ParseInteger(n, v),

@@ -16,6 +16,9 @@ public sealed class GithubStsOptions
     /// </summary>
     public IReadOnlyList<string> Audiences { get; init; } = [];
 
+    /// <summary><c>sts.githubActionsIssuers</c>: whose subjects are read in GitHub's immutable form too.</summary>
+    public IReadOnlyList<string> GitHubActionsIssuers { get; init; } = [Identity.GitHubActionsIssuers.GitHubCom];
+
     public required OidcValidationOptions Oidc { get; init; }
 
     public required IReadOnlyList<GitHubAppRuntime> Apps { get; init; }

@@ -58,6 +58,12 @@ public sealed class StsSettings
     /// <summary>The issuers whose tokens are accepted. Empty trusts no issuer (but the cluster's own, with a cluster).</summary>
     public List<string> AllowedIssuers { get; set; } = [];
 
+    /// <summary>
+    /// The GitHub Actions issuers (github.com's, a GHES one): their immutable-form subjects also match name-form
+    /// policies when the token's claims confirm the names. Null: github.com's only; empty: none.
+    /// </summary>
+    public List<string>? GithubActionsIssuers { get; set; }
+
     /// <summary>Also accept any https issuer that is not listed. Off by default and logged as a warning when on.</summary>
     public bool AllowAnyIssuer { get; set; }
 

@@ -61,6 +61,7 @@ internal static class SettingsValidator
         {
             Identifier = identifier,
             Audiences = audiences,
+            GitHubActionsIssuers = ValidateGitHubActionsIssuers(sts.GithubActionsIssuers),
             Oidc = new OidcValidationOptions
             {
                 AllowedIssuers = issuers,
@@ -233,6 +234,33 @@ internal static class SettingsValidator
         }
 
         return [.. issuers.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static List<string> ValidateGitHubActionsIssuers(List<string>? issuers)
+    {
+        const string Setting = "sts.githubActionsIssuers";
+        const int MaxIssuers = 16;
+        if (issuers is null)
+        {
+            return [Identity.GitHubActionsIssuers.GitHubCom];
+        }
+
+        if (issuers.Count > MaxIssuers)
+        {
+            throw new ConfigurationException(Setting, $"lists {issuers.Count} issuers; at most {MaxIssuers}");
+        }
+
+        for (var i = 0; i < issuers.Count; i++)
+        {
+            if (!IssuerUrl.IsAcceptable(issuers[i], explicitlyListed: true, out var reason))
+            {
+                throw new ConfigurationException($"{Setting}[{i}]", $"'{issuers[i]}' is not an acceptable issuer URL: {reason}");
+            }
+        }
+
+        return issuers.Distinct(StringComparer.Ordinal).Count() == issuers.Count
+            ? issuers
+            : throw new ConfigurationException(Setting, "lists an issuer twice");
     }
 
     private static TimeSpan ValidateLifetime(string setting, long seconds) =>

@@ -34,6 +34,21 @@ public sealed class ValidatedIdentity
     /// </summary>
     public string? SignedContentHash { get; init; }
 
+    /// <summary>
+    /// For a GitHub Actions token with an immutable-form subject (<c>repo:owner@1/repo@2:…</c>), the name form its own
+    /// claims confirm (see <see cref="GitHubSubjectForms"/>): name-form <c>subject</c>/<c>subject_pattern</c> rules
+    /// also match it. Null otherwise.
+    /// </summary>
+    public string? NameFormSubject { get; private set; }
+
+    /// <summary>A copy with <see cref="NameFormSubject"/> set.</summary>
+    public ValidatedIdentity WithNameFormSubject(string nameFormSubject)
+    {
+        var copy = (ValidatedIdentity)MemberwiseClone();
+        copy.NameFormSubject = nameFormSubject;
+        return copy;
+    }
+
     /// <summary>The verified payload (a JSON object without duplicate members at any depth).</summary>
     public required JsonElement Claims { get; init; }
 

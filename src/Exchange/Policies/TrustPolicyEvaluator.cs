@@ -40,7 +40,8 @@ public static class TrustPolicyEvaluator
             return audience;
         }
 
-        if (!policy.Subject.IsMatch(identity.Subject))
+        // An immutable-form GitHub subject also matches a name-form rule through the name form its claims confirm.
+        if (!policy.Subject.IsMatch(identity.Subject) && (identity.NameFormSubject is not { } nameForm || !policy.Subject.IsMatch(nameForm)))
         {
             return Deny(PolicyDenialReason.SubjectMismatch, "subject does not satisfy the policy");
         }

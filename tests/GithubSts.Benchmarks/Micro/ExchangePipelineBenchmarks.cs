@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using GithubSts.Benchmarks.Micro.Fixtures;
 using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
+using GithubSts.Exchange.Identity;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Pipeline.Steps;
 using GithubSts.Exchange.PolicySources;
@@ -106,10 +107,11 @@ public class ExchangePipelineBenchmarks : IDisposable
         new(
             [
                 new ValidateRequestStep(),
-                new ValidateTokenStep(oidc.Validator),
+                new ValidateTokenStep(oidc.Validator, new GitHubActionsIssuers([GitHubActionsIssuers.GitHubCom])),
                 new SelectAppStep(registry, service),
                 new ResolvePolicyStep(sources, service),
                 new AuthorizeStep(service),
+                new NarrowStep(),
                 new MintTokenStep(github),
             ],
             [],

@@ -3,7 +3,7 @@ using GithubSts.Exchange.Identity;
 namespace GithubSts.Exchange.Pipeline.Steps;
 
 /// <summary>Validates the caller's OIDC token (structure, issuer, signature, time). Audience is judged with the policy.</summary>
-public sealed class ValidateTokenStep(IIdentityTokenValidator validator) : IExchangeStep
+public sealed class ValidateTokenStep(IIdentityTokenValidator validator, GitHubActionsIssuers githubActions) : IExchangeStep
 {
     public int Order => ExchangeStepOrder.ValidateToken;
 
@@ -11,7 +11,7 @@ public sealed class ValidateTokenStep(IIdentityTokenValidator validator) : IExch
     {
         try
         {
-            context.Caller = await validator.ValidateAsync(context.Request.SubjectToken!, cancellationToken);
+            context.Caller = githubActions.Resolve(await validator.ValidateAsync(context.Request.SubjectToken!, cancellationToken));
         }
         catch (TokenRejectedException e)
         {
