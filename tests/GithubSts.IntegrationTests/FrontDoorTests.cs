@@ -20,7 +20,7 @@ public sealed class FrontDoorTests(StsHostFixture fixture) : IClassFixture<StsHo
     [InlineData("POST", "/no-such-path")]
     [InlineData("GET", "/sts")]
     [InlineData("POST", "/sts/exchange/extra")]
-    [InlineData("PUT", "/token/")]
+    [InlineData("PUT", "/token/extra")]
     [InlineData("DELETE", "/.well-known/openid-configuration")]
     [InlineData("GET", "/favicon.ico")]
     [InlineData("POST", "/metrics")]

@@ -54,10 +54,11 @@ internal sealed class ServerCertificate
         X509Certificate2 leaf;
         try
         {
-            // The platform's PEM reader pairs the first certificate with the key and checks that they match.
+            // The platform's PEM reader pairs the first certificate with the key and checks that they match (a key of
+            // another certificate is an ArgumentException, an unreadable one a CryptographicException).
             leaf = X509Certificate2.CreateFromPem(certificatePem, keyPem);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             var problem = PemEncoding.TryFind(keyPem, out _)
                 ? $"'{files.KeyFile}' is not the private key of the certificate in '{files.CertificateFile}' ({e.Message})"

@@ -114,6 +114,11 @@ internal sealed partial class ServerCertificateReloader : IHostedService, IDispo
 
                 LogReloadFailed(_logger, e.Message, _current.Leaf.Thumbprint);
             }
+            catch (Exception e)
+            {
+                // Runs on a timer thread: anything unforeseen is logged, never allowed to take the process down.
+                LogReloadFailed(_logger, e.Message, _current.Leaf.Thumbprint);
+            }
         }
     }
 }
