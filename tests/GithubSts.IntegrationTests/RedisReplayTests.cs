@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using GithubSts.Exchange.Replay;
 using GithubSts.Exchange.Replay.Redis;
