@@ -82,7 +82,17 @@ internal sealed partial class ServerCertificateReloader : IHostedService, IDispo
         _timer?.Dispose();
     }
 
-    private void OnFileEvent(object? sender, FileSystemEventArgs? e) => _timer?.Change(Settle, PollInterval);
+    private void OnFileEvent(object? sender, FileSystemEventArgs? e)
+    {
+        try
+        {
+            _timer?.Change(Settle, PollInterval);
+        }
+        catch (ObjectDisposedException)
+        {
+            // An event delivered while stopping.
+        }
+    }
 
     /// <summary>Loads the files when their content differs from the last attempt; a failure is logged once per content.</summary>
     internal void CheckForChange()
