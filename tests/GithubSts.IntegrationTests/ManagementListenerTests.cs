@@ -98,8 +98,7 @@ public sealed class ManagementListenerTests(StsHostFixture fixture) : IClassFixt
         }
 
         using var response = await _host.ManagementClient.SendAsync(request);
-        Assert.Equal(404, (int)response.StatusCode);
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        await response.AssertErrorAsync(404, "not_found");
         _host.AssertNothingIssued();
 
         // The same token on the public listener works: the 404 was the listener, not the request.
@@ -113,11 +112,25 @@ public sealed class ManagementListenerTests(StsHostFixture fixture) : IClassFixt
         using var unknown = await _host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/no-such-path"));
         Assert.Equal(404, (int)unknown.StatusCode);
         Assert.Equal(404, (int)response.StatusCode);
-        Assert.Equal(await unknown.Content.ReadAsByteArrayAsync(), await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(WithoutRequestId(await unknown.Content.ReadAsStringAsync()), WithoutRequestId(await response.Content.ReadAsStringAsync()));
         Assert.Equal(
             unknown.Headers.Concat(unknown.Content.Headers).Select(h => h.Key).Where(k => k != "Date" && k != "X-Request-Id").Order(StringComparer.Ordinal),
             response.Headers.Concat(response.Content.Headers).Select(h => h.Key).Where(k => k != "Date" && k != "X-Request-Id").Order(StringComparer.Ordinal));
         Assert.Empty(response.Content.Headers.Allow);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+    }
+
+    /// <summary>The body with its request id (different for every request) blanked; HEAD answers have no body.</summary>
+    private static string WithoutRequestId(string body)
+    {
+        if (body.Length == 0)
+        {
+            return body;
+        }
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        Assert.False(string.IsNullOrEmpty(json["request_id"]?.GetValue<string>()));
+        json["request_id"] = "-";
+        return json.ToJsonString();
     }
 }

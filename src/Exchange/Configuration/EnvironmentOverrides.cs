@@ -42,6 +42,8 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_PROXIES"] = (s, _, v) => s.Limits.ForwardedHeaders.TrustedProxies = SplitList(v),
         ["GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_NETWORKS"] = (s, _, v) => s.Limits.ForwardedHeaders.TrustedNetworks = SplitList(v),
         ["GITHUBSTS_MANAGEMENT_URLS"] = (s, _, v) => s.Management.Urls = SplitList(v),
+        ["GITHUBSTS_TLS_CERTIFICATE_FILE"] = (s, _, v) => s.Tls.CertificateFile = v,
+        ["GITHUBSTS_TLS_KEY_FILE"] = (s, _, v) => s.Tls.KeyFile = v,
         ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = (s, n, v) => s.Shutdown.DrainDelaySeconds = (int)Math.Min(ParseInteger(n, v), int.MaxValue),
         ["GITHUBSTS_AUDIT_STDOUT"] = (s, n, v) => s.Audit.Stdout = ParseBoolean(n, v),
         ["GITHUBSTS_AUDIT_FILE_PATH"] = (s, _, v) => s.Audit.FilePath = v,

@@ -54,4 +54,10 @@ public sealed class GithubStsOptions
 
     /// <summary>How long the listeners keep serving after SIGTERM, readiness already 503 (<c>shutdown.drainDelaySeconds</c>).</summary>
     public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The public listener's certificate files (<c>tls.*</c>); null: no https listener may be configured.</summary>
+    public TlsFiles? Tls { get; init; }
 }
+
+/// <summary>PEM certificate and key paths; the host loads them, and loads them again when they change.</summary>
+public sealed record TlsFiles(string CertificateFile, string KeyFile);

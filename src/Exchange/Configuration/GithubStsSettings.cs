@@ -25,6 +25,21 @@ public sealed class GithubStsSettings
     public ManagementSettings Management { get; set; } = new();
 
     public ShutdownSettings Shutdown { get; set; } = new();
+
+    public TlsSettings Tls { get; set; } = new();
+}
+
+/// <summary>
+/// The public listener's certificate, for <c>https://</c> URLs: PEM files (a cert-manager or <c>kubernetes.io/tls</c>
+/// Secret's <c>tls.crt</c> and <c>tls.key</c>), read again whenever they change. The management listener stays http.
+/// </summary>
+public sealed class TlsSettings
+{
+    /// <summary>PEM certificate, the server's first, then any intermediates.</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>PEM private key (PKCS#1, PKCS#8 or SEC1) of the first certificate.</summary>
+    public string? KeyFile { get; set; }
 }
 
 /// <summary>What happens between SIGTERM and the listeners closing.</summary>

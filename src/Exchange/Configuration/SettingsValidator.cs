@@ -92,6 +92,22 @@ internal static class SettingsValidator
                 ? [ManagementUrl.Default]
                 : ValidateList<string>(settings.Management.Urls, "management.urls", "an http://HOST:PORT address", ManagementUrl.TryNormalize),
             DrainDelay = TimeSpan.FromSeconds(settings.Shutdown.DrainDelaySeconds),
+            Tls = ValidateTls(settings.Tls),
+        };
+    }
+
+    // Only the pairing is checked here: the files themselves are read (and named when unusable) by the host, which
+    // reads them again whenever they change.
+    private static TlsFiles? ValidateTls(TlsSettings tls)
+    {
+        var certificate = string.IsNullOrWhiteSpace(tls.CertificateFile) ? null : tls.CertificateFile;
+        var key = string.IsNullOrWhiteSpace(tls.KeyFile) ? null : tls.KeyFile;
+        return (certificate, key) switch
+        {
+            (null, null) => null,
+            (not null, not null) => new TlsFiles(certificate, key),
+            (null, _) => throw new ConfigurationException("tls.certificateFile", "is required with tls.keyFile"),
+            (_, null) => throw new ConfigurationException("tls.keyFile", "is required with tls.certificateFile"),
         };
     }
 

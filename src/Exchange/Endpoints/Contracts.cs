@@ -24,7 +24,19 @@ public sealed record TokenExchangeResponse(
 public sealed record ErrorResponse(
     [property: JsonPropertyName("error")] string Error,
     [property: JsonPropertyName("error_description")] string ErrorDescription,
-    [property: JsonPropertyName("request_id")] string RequestId);
+    [property: JsonPropertyName("request_id")] string RequestId)
+{
+    /// <summary>
+    /// <c>error</c> again, under the name Depthmark/github-sts-action reads for its <c>error-code</c> output (it reports
+    /// <c>action_malformed_error_response</c> without it).
+    /// </summary>
+    [JsonPropertyName("code")]
+    public string Code => Error;
+
+    /// <summary><c>error_description</c> again, under the name that action reads.</summary>
+    [JsonPropertyName("detail")]
+    public string Detail => ErrorDescription;
+}
 
 public sealed record StatusResponse([property: JsonPropertyName("status")] string Status);
 

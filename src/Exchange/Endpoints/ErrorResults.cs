@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GithubSts.Exchange.Endpoints;
 
-/// <summary>Writes failures as <c>{"error","error_description","request_id"}</c> with the right status and headers.</summary>
+/// <summary>Writes failures as <c>{"error","error_description","request_id","code","detail"}</c> with the right status and headers.</summary>
 internal static class ErrorResults
 {
     /// <summary>The bearer-header APIs (<c>/sts/exchange</c>, JSON <c>/token</c>).</summary>

@@ -8,8 +8,8 @@ namespace GithubSts.Exchange.Endpoints;
 
 /// <summary>
 /// Headers every response the application writes carries (<c>Cache-Control: no-store</c>, the request id) and JSON
-/// bodies for failures that happen outside the endpoints (oversized or malformed requests, unexpected exceptions) with
-/// no internal detail. Kestrel's own answers to requests it cannot parse (400, 408, 414, 431) never reach this
+/// bodies for failures that happen outside the endpoints (unknown paths, oversized or malformed requests, unexpected
+/// exceptions) with no internal detail. Kestrel's own answers to requests it cannot parse (400, 408, 414, 431) never reach this
 /// middleware and cannot be changed (README, HTTP API).
 /// </summary>
 public static partial class ResponseHygiene
@@ -37,6 +37,11 @@ public static partial class ResponseHygiene
         try
         {
             await next(http);
+            if (http.Response.StatusCode == StatusCodes.Status404NotFound && !http.Response.HasStarted && http.GetEndpoint() is null)
+            {
+                // No endpoint answered: an unknown path, or one served on the other listener only (ManagementListener).
+                await WriteAsync(http, StatusCodes.Status404NotFound, "not_found", "no such endpoint");
+            }
         }
         catch (BadHttpRequestException e) when (!http.Response.HasStarted)
         {

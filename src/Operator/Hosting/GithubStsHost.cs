@@ -4,6 +4,7 @@ using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.Health;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Telemetry;
+using GithubSts.Operator.Hosting.Tls;
 using GithubSts.Operator.Kubernetes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -45,7 +46,19 @@ public static class GithubStsHost
             return 2;
         }
 
-        await using var app = Build(args, options, cluster);
+        WebApplication built;
+        try
+        {
+            built = Build(args, options, cluster);
+        }
+        catch (ConfigurationException e)
+        {
+            // Listener settings (TLS files, URLs) are checked while the host is built, before anything listens.
+            await Console.Error.WriteLineAsync($"github-sts: invalid configuration: {e.Message}");
+            return 2;
+        }
+
+        await using var app = built;
         StartupLog.Mode(app.Logger, cluster?.Server);
 
         await app.RunAsync();
@@ -64,7 +77,9 @@ public static class GithubStsHost
         });
 
         // Kestrel binds the public URLs (--urls, ASPNETCORE_URLS, ...) and then the management ones, in that order.
-        builder.WebHost.UseUrls([.. ListenerUrls.Public(builder.Configuration), .. options.ManagementUrls]);
+        var publicUrls = ListenerUrls.Public(builder.Configuration);
+        builder.WebHost.UseUrls([.. publicUrls, .. options.ManagementUrls]);
+        PublicHttps.Configure(builder, publicUrls, options.Tls);
         var management = new ManagementListener();
         builder.Services.AddSingleton(management);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -244,6 +244,40 @@ public sealed class ChartRenderTests
         await Assert.ThrowsAsync<HelmException>(() => RenderAsync("config.shutdown.drainDelaySeconds=61", "terminationGracePeriodSeconds=200"));
     }
 
+    /// <summary>
+    /// Issue 11 §6: with <c>tls.enabled</c> the public port speaks https from a mounted TLS Secret (a whole-volume mount,
+    /// so renewals reach the pod), the probes stay on the http management port, and no Secret name does not render.
+    /// </summary>
+    [HelmFact]
+    public async Task Tls_mounts_the_secret_and_serves_https_on_the_public_port()
+    {
+        var plain = Single(await RenderAsync(), "Deployment", ReleaseFullName)["spec"]!["template"]!["spec"]!;
+        Assert.DoesNotContain(plain["volumes"]!.AsArray(), v => (string?)v!["name"] == "tls");
+
+        var objects = await RenderAsync("tls.enabled=true", "tls.secretName=github-sts-tls");
+        var pod = Single(objects, "Deployment", ReleaseFullName)["spec"]!["template"]!["spec"]!;
+        var container = Assert.Single(pod["containers"]!.AsArray())!;
+        Assert.Equal(["--config", "/etc/github-sts/config.yaml", "--urls", "https://0.0.0.0:8080"], container["args"]!.AsArray().Select(n => (string?)n));
+        var env = container["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"], StringComparer.Ordinal);
+        Assert.Equal("/etc/github-sts-tls/tls.crt", env["GITHUBSTS_TLS_CERTIFICATE_FILE"]);
+        Assert.Equal("/etc/github-sts-tls/tls.key", env["GITHUBSTS_TLS_KEY_FILE"]);
+        var mount = Assert.Single(container["volumeMounts"]!.AsArray(), m => (string?)m!["name"] == "tls")!;
+        Assert.Equal("/etc/github-sts-tls", (string?)mount["mountPath"]);
+        Assert.Null(mount["subPath"]);
+        Assert.Equal("true", (string?)mount["readOnly"]);
+        var volume = Assert.Single(pod["volumes"]!.AsArray(), v => (string?)v!["name"] == "tls")!;
+        Assert.Equal("github-sts-tls", (string?)volume["secret"]!["secretName"]);
+        Assert.Equal("management", (string?)container["readinessProbe"]!["httpGet"]!["port"]);
+        Assert.Null(container["readinessProbe"]!["httpGet"]!["scheme"]);
+        var port = Assert.Single(Single(objects, "Service", ReleaseFullName)["spec"]!["ports"]!.AsArray())!;
+        Assert.Equal("https", (string?)port["appProtocol"]);
+
+        // The service's own checks would refuse these at start-up; the chart refuses them at install.
+        var missing = await Assert.ThrowsAsync<HelmException>(() => RenderAsync("tls.enabled=true"));
+        Assert.Contains("tls.enabled needs tls.secretName", missing.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("tls.enabled=true", "tls.secretName=Not_A_Name"));
+    }
+
     [Fact]
     public void The_chart_crd_sources_are_byte_identical_to_config_crds()
     {

@@ -12,11 +12,11 @@ internal sealed class ServiceExecutable : IAsyncDisposable
 {
     private readonly string _home;
 
-    private ServiceExecutable(Process process, string home, int publicPort, int managementPort)
+    private ServiceExecutable(Process process, string home, string scheme, int publicPort, int managementPort)
     {
         Process = process;
         _home = home;
-        PublicAddress = new Uri($"http://127.0.0.1:{publicPort}");
+        PublicAddress = new Uri($"{scheme}://127.0.0.1:{publicPort}");
         ManagementAddress = new Uri($"http://127.0.0.1:{managementPort}");
     }
 
@@ -30,8 +30,11 @@ internal sealed class ServiceExecutable : IAsyncDisposable
 
     public ConcurrentQueue<string> Errors { get; } = new();
 
-    /// <summary>Starts the service with ENVIRONMENT and waits (30 s at most) until <c>/readyz</c> answers 200.</summary>
-    public static async Task<ServiceExecutable> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the service with ENVIRONMENT (its public listener on SCHEME, <c>http</c> or <c>https</c>) and waits (30 s at
+    /// most) until <c>/readyz</c> answers 200.
+    /// </summary>
+    public static async Task<ServiceExecutable> StartAsync(IReadOnlyDictionary<string, string> environment, string scheme = "http")
     {
         var publicPort = FreePort();
         var managementPort = FreePort();
@@ -39,7 +42,7 @@ internal sealed class ServiceExecutable : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = home };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "github-sts.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{publicPort}");
+        start.ArgumentList.Add($"{scheme}://127.0.0.1:{publicPort}");
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("GITHUBSTS_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
@@ -55,7 +58,7 @@ internal sealed class ServiceExecutable : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var service = new ServiceExecutable(Process.Start(start)!, home, publicPort, managementPort);
+        var service = new ServiceExecutable(Process.Start(start)!, home, scheme, publicPort, managementPort);
         service.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) { service.Output.Enqueue(e.Data); } };
         service.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { service.Errors.Enqueue(e.Data); } };
         service.Process.BeginOutputReadLine();

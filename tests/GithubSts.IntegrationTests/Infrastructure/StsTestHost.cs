@@ -177,6 +177,10 @@ public static class ResponseAssertions
         Assert.Equal(error, json.RootElement.GetProperty("error").GetString());
         Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("request_id").GetString()));
         var description = json.RootElement.GetProperty("error_description").GetString()!;
+
+        // The names Depthmark/github-sts-action reads: the same values, whatever the error.
+        Assert.Equal(error, json.RootElement.GetProperty("code").GetString());
+        Assert.Equal(description, json.RootElement.GetProperty("detail").GetString());
         Assert.All(description, c => Assert.True(c is >= ' ' and <= '~' and not '"' and not '\\', $"bad char in '{description}'"));
         Assert.DoesNotContain(GitHubFault.SecretBodyMarker, body, StringComparison.Ordinal);
         return json.RootElement.Clone();
