@@ -2,8 +2,8 @@ using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Testing.Kubernetes;
-using Xunit.Abstractions;
 using k8s;
+using Xunit.Abstractions;
 
 namespace GithubSts.IntegrationTests.Operator;
 

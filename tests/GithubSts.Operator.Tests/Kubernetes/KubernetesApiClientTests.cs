@@ -4,8 +4,8 @@ using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Operator.Tests.Infrastructure;
 using GithubSts.Testing.Kubernetes;
-using Xunit.Abstractions;
 using k8s;
+using Xunit.Abstractions;
 using KubernetesClientConfiguration = GithubSts.Operator.Kubernetes.KubernetesClientConfiguration;
 using WatchEventType = GithubSts.Operator.Kubernetes.WatchEventType;
 

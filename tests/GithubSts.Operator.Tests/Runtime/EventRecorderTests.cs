@@ -4,9 +4,9 @@ using GithubSts.Operator.Runtime;
 using GithubSts.Operator.Tests.Infrastructure;
 using GithubSts.Testing;
 using GithubSts.Testing.Kubernetes;
+using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
-using k8s;
 
 namespace GithubSts.Operator.Tests.Runtime;
 
