@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GithubSts.Operator.Kubernetes;
-using GithubSts.Operator.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace GithubSts.Operator.Authentication;
 
@@ -13,24 +14,26 @@ public sealed class KubernetesClusterIdentityApi(KubernetesApiClient client) : I
 
     public async Task<TokenReviewOutcome> ReviewAsync(string token, IReadOnlyList<string> audiences, CancellationToken ct)
     {
-        var review = await client.CreateAsync(
-            ResourceTypes.TokenReviews,
-            null,
-            new TokenReview
-            {
-                ApiVersion = ResourceTypes.TokenReviews.ApiVersion,
-                Kind = ResourceTypes.TokenReviews.Kind,
-                Spec = new TokenReviewSpec { Token = token, Audiences = [.. audiences] },
-            },
+        // KubernetesClient's typed TokenReview model and call, through CallAsync for our deadline, 429 retry and error typing.
+        var review = await client.CallAsync(
+            "create TokenReview",
+            (k, c) => k.AuthenticationV1.CreateTokenReviewAsync(
+                new V1TokenReview
+                {
+                    ApiVersion = "authentication.k8s.io/v1",
+                    Kind = "TokenReview",
+                    Spec = new V1TokenReviewSpec { Token = token, Audiences = [.. audiences] },
+                },
+                cancellationToken: c),
             ct);
         var status = review.Status;
-        var extra = status?.User?.Extra?.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)[.. e.Value], StringComparer.Ordinal)
+        var extra = status?.User?.Extra?.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)(e.Value?.ToArray() ?? []), StringComparer.Ordinal)
             ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         return new TokenReviewOutcome(
             status?.Authenticated ?? false,
             status?.User?.Username,
             status?.User?.Uid,
-            [.. status?.Audiences ?? []],
+            status?.Audiences?.ToArray() ?? [],
             extra,
             status?.Error);
     }

@@ -36,7 +36,7 @@ public sealed class StatusWriter(KubernetesApiClient client, Func<bool> isLeader
             && (recordFirstReady || previousReady is not null || ready.Status != "True"))
         {
             var eventType = ready.Status == "True" ? EventRecorder.Normal : EventRecorder.Warning;
-            await events.RecordAsync(ObjectReference.For(target), eventType, ready.Reason ?? "Unknown", ready.Message ?? string.Empty, cancellationToken);
+            await events.RecordAsync(EventRecorder.ReferenceTo(target), eventType, ready.Reason ?? "Unknown", ready.Message ?? string.Empty, cancellationToken);
         }
 
         var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(status, KubernetesApiClient.JsonOptions) };

@@ -164,7 +164,7 @@ public sealed partial class KubernetesApiClient : IDisposable
         }
     }
 
-    /// <summary>POST to the collection. Also used for TokenReview (cluster-scoped create that answers with a status).</summary>
+    /// <summary>POST to the collection.</summary>
     public Task<T> CreateAsync<T>(ResourceType type, string? ns, T obj, CancellationToken ct)
         where T : KubernetesObject
     {

@@ -11,11 +11,6 @@ public static class ResourceTypes
 
     public static ResourceType Namespaces { get; } = new(string.Empty, "v1", "namespaces", "Namespace", Namespaced: false);
 
-    /// <summary><c>events.k8s.io/v1</c> (not the legacy core <c>v1 Event</c>).</summary>
-    public static ResourceType Events { get; } = new("events.k8s.io", "v1", "events", "Event", Namespaced: true);
-
-    public static ResourceType TokenReviews { get; } = new("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", Namespaced: false);
-
     public static ResourceType CustomResourceDefinitions { get; } =
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Operator.Runtime;
@@ -36,6 +38,10 @@ public sealed record EventRecorderOptions
 /// (same object, type, reason, action and note) within <see cref="EventRecorderOptions.SeriesWindow"/> become one
 /// Event with a <c>series</c> count. Recording never throws: failures are logged (an Event is not worth a failed reconcile).
 /// </summary>
+/// <remarks>
+/// Ours because KubernetesClient has no event recorder (client-go's EventBroadcaster has no .NET counterpart); only the
+/// model (<see cref="Eventsv1Event"/>) and the create/patch calls are the library's.
+/// </remarks>
 public sealed partial class EventRecorder
 {
     public const string Normal = "Normal";
@@ -65,16 +71,16 @@ public sealed partial class EventRecorder
     }
 
     /// <summary>Records an event with the default action.</summary>
-    public Task RecordAsync(ObjectReference regarding, string type, string reason, string note, CancellationToken ct) =>
+    public Task RecordAsync(V1ObjectReference regarding, string type, string reason, string note, CancellationToken ct) =>
         RecordAsync(regarding, type, reason, note, _options.DefaultAction, ct);
 
-    /// <param name="regarding">The object the event is about (<see cref="ObjectReference.For"/>).</param>
+    /// <param name="regarding">The object the event is about (<see cref="ReferenceTo"/>).</param>
     /// <param name="type"><see cref="Normal"/> or <see cref="Warning"/>.</param>
     /// <param name="reason">CamelCase, at most 128 characters.</param>
     /// <param name="note">Human-readable; truncated to 1 KiB.</param>
     /// <param name="action">What was being done, e.g. <c>Reconcile</c>.</param>
     /// <param name="ct">Cancels the write.</param>
-    public async Task RecordAsync(ObjectReference regarding, string type, string reason, string note, string action, CancellationToken ct)
+    public async Task RecordAsync(V1ObjectReference regarding, string type, string reason, string note, string action, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(regarding);
         ArgumentException.ThrowIfNullOrEmpty(regarding.Name, "regarding.Name");
@@ -92,7 +98,7 @@ public sealed partial class EventRecorder
 
         reason = reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason;
         note = Truncate(note ?? string.Empty, MaxNoteBytes);
-        var ns = string.IsNullOrEmpty(regarding.Namespace) ? _options.DefaultNamespace : regarding.Namespace;
+        var ns = string.IsNullOrEmpty(regarding.NamespaceProperty) ? _options.DefaultNamespace : regarding.NamespaceProperty;
         var key = string.Join('\u001f', ns, regarding.Kind, regarding.Name, regarding.Uid, type, reason, action, note);
         var now = _time.GetUtcNow();
 
@@ -126,10 +132,13 @@ public sealed partial class EventRecorder
         {
             if (create)
             {
-                var created = await _client.CreateAsync(ResourceTypes.Events, ns, new EventsV1Event
+                // KubernetesClient's typed events.k8s.io/v1 model and create call, through CallAsync (deadline, 429, error typing).
+                var body = new Eventsv1Event
                 {
-                    Metadata = new ObjectMeta { Name = EventName(regarding.Name, now), Namespace = ns },
-                    EventTime = now,
+                    ApiVersion = "events.k8s.io/v1",
+                    Kind = "Event",
+                    Metadata = new V1ObjectMeta { Name = EventName(regarding.Name, now), NamespaceProperty = ns },
+                    EventTime = MicroTime(now),
                     ReportingController = _options.ReportingController,
                     ReportingInstance = _options.ReportingInstance,
                     Action = action,
@@ -137,7 +146,11 @@ public sealed partial class EventRecorder
                     Regarding = regarding,
                     Note = note,
                     Type = type,
-                }, ct);
+                };
+                var created = await _client.CallAsync(
+                    "create Event",
+                    (k, c) => k.EventsV1.CreateNamespacedEventAsync(body, ns, cancellationToken: c),
+                    ct);
                 lock (_gate)
                 {
                     state.EventName = created.Metadata.Name;
@@ -151,7 +164,12 @@ public sealed partial class EventRecorder
                 {
                     ["series"] = new JsonObject { ["count"] = patchCount, ["lastObservedTime"] = MicroTimeConverter.Format(now) },
                 };
-                await _client.PatchMergeAsync<EventsV1Event>(ResourceTypes.Events, ns, state.EventName!, patch, statusSubresource: false, ct);
+
+                // The library's typed patch call, with the same JSON merge patch as before.
+                await _client.CallAsync(
+                    "patch Event",
+                    (k, c) => k.EventsV1.PatchNamespacedEventAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), state.EventName!, ns, cancellationToken: c),
+                    ct);
             }
         }
         catch (KubernetesNotFoundException) when (!create)
@@ -174,6 +192,33 @@ public sealed partial class EventRecorder
 
             LogFailed(ex, type, reason, ns, regarding.Name);
         }
+    }
+
+    /// <summary>A <c>regarding</c> reference to <paramref name="obj"/> (which must carry apiVersion and kind, as objects from the client do).</summary>
+    public static V1ObjectReference ReferenceTo(Kubernetes.Models.KubernetesObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return new V1ObjectReference
+        {
+            ApiVersion = obj.ApiVersion,
+            Kind = obj.Kind,
+            NamespaceProperty = obj.Metadata.Namespace,
+            Name = obj.Metadata.Name,
+            Uid = obj.Metadata.Uid,
+            ResourceVersion = obj.Metadata.ResourceVersion,
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="now"/> as a UTC <see cref="DateTime"/> the library writes as a valid MicroTime: truncated to
+    /// microseconds (it writes six digits inside a model), and a whole second moved on by one microsecond (it would
+    /// write no fraction, which the API server rejects).
+    /// </summary>
+    internal static DateTime MicroTime(DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        utc = utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
+        return utc.Ticks % TimeSpan.TicksPerSecond == 0 ? utc.AddTicks(TimeSpan.TicksPerMicrosecond) : utc;
     }
 
     private static string EventName(string objectName, DateTimeOffset now)

@@ -4,6 +4,7 @@ using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Testing;
 using GithubSts.Testing.Kubernetes;
+using k8s;
 using Xunit.Abstractions;
 
 namespace GithubSts.IntegrationTests.Operator;
@@ -40,11 +41,11 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
 
         // A new policy that is Ready at once records no Event (the condition says it; thousands applied at once would
         // double the API server writes). Transitions do: see the bad-pattern test.
-        var events = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, Ns, null, CancellationToken.None);
+        var events = await env.Admin.Library.EventsV1.ListNamespacedEventAsync(Ns, cancellationToken: CancellationToken.None);
         Assert.DoesNotContain(events.Items, e => e.Regarding?.Name == "deploy");
 
         // Events about the cluster-scoped GitHubApp live in kube-system, as Kubernetes requires.
-        var appEvents = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, "kube-system", null, CancellationToken.None);
+        var appEvents = await env.Admin.Library.EventsV1.ListNamespacedEventAsync("kube-system", cancellationToken: CancellationToken.None);
         Assert.Contains(appEvents.Items, e => e.Regarding?.Name == "default" && e.Reason == ConditionReasons.Verified);
 
         var columns = await env.Cluster.KubectlAsync("get", "ghtp", "-n", Ns, "deploy");
@@ -63,7 +64,7 @@ public sealed class OperatorEndToEndTests(OperatorEnvironment env, ITestOutputHe
         // Fixing it makes it Ready; the leader recorded both transitions as events.k8s.io/v1 Events.
         await env.ApplyAsync(Policy("bad-pattern", Ns, $"issuer: {env.Cluster.ServiceAccountIssuer}\n  subjectPattern: \"system:serviceaccount:{Ns}:fixed-[0-9]+\""));
         await env.WaitForConditionAsync<TrustPolicy>(GithubStsResourceTypes.TrustPolicies, Ns, "bad-pattern", ConditionTypes.Ready, ConditionStatus.True);
-        var events = (await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, Ns, null, CancellationToken.None)).Items;
+        var events = (await env.Admin.Library.EventsV1.ListNamespacedEventAsync(Ns, cancellationToken: CancellationToken.None)).Items;
         Assert.Contains(events, e => e.Regarding?.Name == "bad-pattern" && e.Type == "Warning" && e.Reason == ConditionReasons.NotAccepted);
         Assert.Contains(events, e => e.Regarding?.Name == "bad-pattern" && e.Type == "Normal" && e.Reason == ConditionReasons.Indexed);
 

@@ -2,6 +2,7 @@ using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Testing.Kubernetes;
+using k8s;
 using Xunit.Abstractions;
 
 namespace GithubSts.IntegrationTests.Operator;
@@ -345,7 +346,7 @@ public sealed class TenancyTests(OperatorEnvironment env, ITestOutputHelper outp
         }
 
         await Task.Delay(500); // Events are written after the status
-        var events = await env.Admin.ListAsync<EventsV1Event>(ResourceTypes.Events, ns, null, CancellationToken.None);
+        var events = await env.Admin.Library.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: CancellationToken.None);
         foreach (var e in events.Items)
         {
             Assert.DoesNotContain(other, e.Note ?? string.Empty, StringComparison.OrdinalIgnoreCase);

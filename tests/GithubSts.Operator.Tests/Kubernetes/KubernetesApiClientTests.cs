@@ -4,7 +4,10 @@ using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
 using GithubSts.Operator.Tests.Infrastructure;
 using GithubSts.Testing.Kubernetes;
+using k8s;
 using Xunit.Abstractions;
+using KubernetesClientConfiguration = GithubSts.Operator.Kubernetes.KubernetesClientConfiguration;
+using WatchEventType = GithubSts.Operator.Kubernetes.WatchEventType;
 
 namespace GithubSts.Operator.Tests.Kubernetes;
 
@@ -276,21 +279,21 @@ public sealed class KubernetesApiClientTests(OperatorKubeFixture fixture, ITestO
         var ns = Names.Unique("tr");
         var token = await fixture.Server.CreateTokenAsync(ns, "workload", "github-sts");
 
-        var review = await _client.CreateAsync(ResourceTypes.TokenReviews, null, new TokenReview
+        var review = await _client.CallAsync("create TokenReview", (k, ct) => k.AuthenticationV1.CreateTokenReviewAsync(new k8s.Models.V1TokenReview
         {
-            Spec = new TokenReviewSpec { Token = token, Audiences = ["github-sts"] },
-        }, default);
+            Spec = new k8s.Models.V1TokenReviewSpec { Token = token, Audiences = ["github-sts"] },
+        }, cancellationToken: ct), default);
 
         Assert.True(review.Status!.Authenticated);
         Assert.Equal($"system:serviceaccount:{ns}:workload", review.Status.User!.Username);
         Assert.Contains("system:serviceaccounts", review.Status.User.Groups!);
         Assert.Equal(["github-sts"], review.Status.Audiences);
 
-        var wrongAudience = await _client.CreateAsync(ResourceTypes.TokenReviews, null, new TokenReview
+        var wrongAudience = await _client.CallAsync("create TokenReview", (k, ct) => k.AuthenticationV1.CreateTokenReviewAsync(new k8s.Models.V1TokenReview
         {
-            Spec = new TokenReviewSpec { Token = token, Audiences = ["someone-else"] },
-        }, default);
-        Assert.False(wrongAudience.Status!.Authenticated);
+            Spec = new k8s.Models.V1TokenReviewSpec { Token = token, Audiences = ["someone-else"] },
+        }, cancellationToken: ct), default);
+        Assert.False(wrongAudience.Status!.Authenticated ?? false); // omitted (null) when false
         Assert.False(string.IsNullOrEmpty(wrongAudience.Status.Error));
     }
 

@@ -39,6 +39,36 @@ public sealed class KubernetesJsonTests
         Assert.Equal("\"2026-01-02T03:04:05.1234567Z\"", k8s.KubernetesJson.Serialize(lease.Spec.RenewTime!.Value));
     }
 
+    [Theory]
+    [InlineData(1234567)]
+    [InlineData(0)]
+    [InlineData(10)]
+    public void Library_event_times_are_written_as_MicroTime(long ticks)
+    {
+        // EventRecorder writes Eventsv1Event through the library; events.k8s.io/v1 wants exactly six fractional
+        // digits (RFC 3339, UTC), including at a whole second, where the library alone would write no fraction.
+        var now = new DateTimeOffset(2026, 1, 2, 5, 4, 5, TimeSpan.FromHours(2)).AddTicks(ticks);
+        var microTime = GithubSts.Operator.Runtime.EventRecorder.MicroTime(now);
+        var ev = new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "e", NamespaceProperty = "ns" },
+            EventTime = microTime,
+            Series = new Eventsv1EventSeries { Count = 2, LastObservedTime = microTime },
+        };
+
+        var json = JsonNode.Parse(k8s.KubernetesJson.Serialize(ev))!;
+        var microTimeFormat = new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$");
+        var eventTime = (string?)json["eventTime"];
+        Assert.Matches(microTimeFormat, eventTime);
+        Assert.Matches(microTimeFormat, (string?)json["series"]!["lastObservedTime"]);
+        Assert.Equal(ticks == 1234567 ? "2026-01-02T03:04:05.123456Z" : "2026-01-02T03:04:05.000001Z", eventTime);
+
+        // The series patch keeps the text we format ourselves (a merge patch, not re-serialized as a DateTime).
+        var patch = new JsonObject { ["series"] = new JsonObject { ["count"] = 2, ["lastObservedTime"] = MicroTimeConverter.Format(now) } };
+        var patchJson = JsonNode.Parse(k8s.KubernetesJson.Serialize(new V1Patch(patch, V1Patch.PatchType.MergePatch)))!;
+        Assert.Matches(microTimeFormat, (string?)patchJson["series"]!["lastObservedTime"]);
+    }
+
     [Fact]
     public void MicroTime_is_written_with_six_fractional_digits_in_UTC()
     {
@@ -121,9 +151,7 @@ public sealed class KubernetesJsonTests
         Assert.Equal("/api/v1/secrets", ResourceTypes.Secrets.CollectionPath(null));
         Assert.Equal("/api/v1/namespaces/ns/secrets/a%20b", ResourceTypes.Secrets.ItemPath("ns", "a b"));
         Assert.Equal("/apis/githubsts.io/v1alpha1/namespaces/ns/trustpolicies/l/status", GithubStsResourceTypes.TrustPolicies.ItemPath("ns", "l", "status"));
-        Assert.Equal("/apis/authentication.k8s.io/v1/tokenreviews", ResourceTypes.TokenReviews.CollectionPath(null));
         Assert.Equal("/api/v1/namespaces/x", ResourceTypes.Namespaces.ItemPath(null, "x"));
-        Assert.Equal("events.k8s.io/v1", ResourceTypes.Events.ApiVersion);
         Assert.Equal("v1", ResourceTypes.Secrets.ApiVersion);
         Assert.Throws<ArgumentException>(() => ResourceTypes.Namespaces.CollectionPath("ns"));
         Assert.Throws<ArgumentException>(() => ResourceTypes.Secrets.ItemPath(null, "x"));

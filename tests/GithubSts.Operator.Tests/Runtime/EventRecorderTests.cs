@@ -4,6 +4,8 @@ using GithubSts.Operator.Runtime;
 using GithubSts.Operator.Tests.Infrastructure;
 using GithubSts.Testing;
 using GithubSts.Testing.Kubernetes;
+using k8s;
+using k8s.Models;
 using Xunit.Abstractions;
 
 namespace GithubSts.Operator.Tests.Runtime;
@@ -27,7 +29,7 @@ public sealed class EventRecorderTests(OperatorKubeFixture fixture, ITestOutputH
             ReportingInstance = "pod-1",
             SeriesUpdateInterval = TimeSpan.Zero,
         });
-        var regarding = ObjectReference.For(secret);
+        var regarding = EventRecorder.ReferenceTo(secret);
 
         await recorder.RecordAsync(regarding, EventRecorder.Warning, "KeyInvalid", "The private key is not a PEM RSA key.", default);
         time.Advance(TimeSpan.FromSeconds(5));
@@ -36,7 +38,7 @@ public sealed class EventRecorderTests(OperatorKubeFixture fixture, ITestOutputH
         await recorder.RecordAsync(regarding, EventRecorder.Warning, "KeyInvalid", "The private key is not a PEM RSA key.", default);
         await recorder.RecordAsync(regarding, EventRecorder.Normal, "KeyLoaded", "Loaded.", "Load", default);
 
-        var events = (await _client.ListAsync<EventsV1Event>(ResourceTypes.Events, ns, null, default)).Items;
+        var events = (await _client.Library.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: default)).Items;
         Assert.Equal(2, events.Count);
         var warning = Assert.Single(events, e => e.Reason == "KeyInvalid");
         Assert.Equal("Warning", warning.Type);
@@ -60,19 +62,19 @@ public sealed class EventRecorderTests(OperatorKubeFixture fixture, ITestOutputH
         await fixture.Server.EnsureNamespaceAsync(ns);
         var leader = false;
         var recorder = new EventRecorder(_client, () => leader, new TestLogger<EventRecorder>(output), TimeProvider.System);
-        var regarding = new ObjectReference { ApiVersion = "v1", Kind = "Secret", Namespace = ns, Name = "x" };
+        var regarding = new V1ObjectReference { ApiVersion = "v1", Kind = "Secret", NamespaceProperty = ns, Name = "x" };
 
         await recorder.RecordAsync(regarding, EventRecorder.Normal, "Tested", "not leader", default);
-        Assert.Empty((await _client.ListAsync<EventsV1Event>(ResourceTypes.Events, ns, null, default)).Items);
+        Assert.Empty((await _client.Library.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: default)).Items);
 
         leader = true;
         using var restricted = fixture.Server.CreateClient(OperatorKubeFixture.RestrictedToken);
         var forbidden = new EventRecorder(restricted, () => leader, new TestLogger<EventRecorder>(output), TimeProvider.System);
         await forbidden.RecordAsync(regarding, EventRecorder.Normal, "Tested", "forbidden", default);
-        Assert.Empty((await _client.ListAsync<EventsV1Event>(ResourceTypes.Events, ns, null, default)).Items);
+        Assert.Empty((await _client.Library.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: default)).Items);
 
         await recorder.RecordAsync(regarding, EventRecorder.Normal, "Tested", "leader", default);
-        Assert.Single((await _client.ListAsync<EventsV1Event>(ResourceTypes.Events, ns, null, default)).Items);
+        Assert.Single((await _client.Library.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: default)).Items);
         await Assert.ThrowsAsync<ArgumentException>(() => recorder.RecordAsync(regarding, "Error", "Tested", "bad type", default));
     }
 }
