@@ -84,15 +84,27 @@ public sealed class RequestShapeSecurityTests(StsHostFixture fixture) : IClassFi
     {
         _host.SetPolicy("a10-form", StsTestHost.Policy());
         using var response = await _host.Client.PostAsync("/token", Form(
-    ["grant_type", GrantType, "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "a10-form", "permissions", "administration:write", "repositories", "other-repo"]));
+    ["grant_type", GrantType, "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "a10-form", "permission", "administration:write", "repository", "other-repo", "installation_id", "1"]));
         await response.AssertSuccessAsync();
         var mint = Assert.Single(_host.IssuedMints());
         Assert.Equal("""{"permissions":{"contents":"read"},"repositories":["octo-repo"]}""", ExchangeApiShapeTests.Canonical(mint.RequestJson));
     }
 
+    [Fact]
+    public async Task A10_narrowing_form_parameters_that_ask_for_more_are_refused()
+    {
+        // permissions and repositories are narrowing parameters (issue 11 §2): asking beyond the policy is refused.
+        _host.SetPolicy("a10-narrow", StsTestHost.Policy());
+        using var response = await _host.Client.PostAsync("/token", Form(
+    ["grant_type", GrantType, "subject_token", _host.Issuer.CreateToken(), "subject_token_type", IdTokenType, "scope", "octo-org/octo-repo", "identity", "a10-narrow", "permissions", "administration:write", "repositories", "other-repo"]));
+        await response.AssertErrorAsync(400, "invalid_scope");
+        _host.AssertNothingIssued();
+    }
+
     [Theory]
     [InlineData("""{"scope":"octo-org/octo-repo","scope":"octo-org/other-repo","identity":"ci"}""")]
-    [InlineData("""{"scope":"octo-org/octo-repo","identity":"ci","permissions":{"administration":"write"}}""")]
+    [InlineData("""{"scope":"octo-org/octo-repo","identity":"ci","permission":{"administration":"write"}}""")]
+    [InlineData("""{"scope":"octo-org/octo-repo","identity":"ci","permissions":{"administration":"write"},"permissions":{"contents":"read"}}""")]
     [InlineData("""{"scope":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}""")]
     public async Task A09_A10_A11_ambiguous_json_is_refused(string json)
     {

@@ -131,9 +131,15 @@ public sealed class RedisFaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Client to Redis: what was read is delivered (late, when delayed) even when the client has gone.</summary>
+    /// <summary>
+    /// Client to Redis: what was read is delivered (late, when delayed) even when the client has gone. Reading never
+    /// waits for the delay: bytes left unread in the kernel would be discarded by the client's RST, and the point of the
+    /// delay is a command that Redis receives after the client gave up.
+    /// </summary>
     private async Task RequestsAsync(Socket from, Socket to, TimeSpan delay)
     {
+        var chunks = System.Threading.Channels.Channel.CreateUnbounded<(byte[] Bytes, long ReadAt)>();
+        var sending = SendLateAsync(chunks.Reader, to, delay);
         var buffer = new byte[64 * 1024];
         try
         {
@@ -149,22 +155,49 @@ public sealed class RedisFaultProxy : IAsyncDisposable
                     read = 0;
                 }
 
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, _acceptor.Stopping);
-                }
-
                 if (read == 0)
                 {
-                    to.Shutdown(SocketShutdown.Send);
-                    return;
+                    break;
+                }
+
+                chunks.Writer.TryWrite((buffer[..read], Environment.TickCount64));
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            chunks.Writer.TryComplete();
+        }
+
+        await sending;
+    }
+
+    private async Task SendLateAsync(System.Threading.Channels.ChannelReader<(byte[] Bytes, long ReadAt)> chunks, Socket to, TimeSpan delay)
+    {
+        try
+        {
+            await foreach (var (bytes, readAt) in chunks.ReadAllAsync(_acceptor.Stopping))
+            {
+                var wait = readAt + (long)delay.TotalMilliseconds - Environment.TickCount64;
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(wait), _acceptor.Stopping);
                 }
 
                 if (!_hang)
                 {
-                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
+                    await to.SendAsync(bytes, SocketFlags.None);
                 }
             }
+
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _acceptor.Stopping);
+            }
+
+            to.Shutdown(SocketShutdown.Send);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
