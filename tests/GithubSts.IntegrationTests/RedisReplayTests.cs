@@ -367,6 +367,33 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
     }
 
     [RedisFact]
+    public async Task A_Sentinel_with_its_own_password_serves_exchanges_and_a_wrong_one_fails_closed()
+    {
+        await using var master = await RedisServer.StartAsync();
+        await using var sentinel = await RedisSentinel.StartAsync(master, sentinelPassword: "sentinel-pw");
+        await using (var host = await StartAsync(env =>
+        {
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_SERVICE_NAME"] = RedisSentinel.ServiceName;
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_ADDRESSES"] = sentinel.Address;
+            env["GITHUBSTS_REPLAY_REDIS_SENTINEL_PASSWORD"] = "sentinel-pw";
+        }))
+        {
+            await AssertSingleUseAsync(host);
+        }
+
+        await using var wrong = await StartAsync(
+            env =>
+            {
+                env["GITHUBSTS_REPLAY_REDIS_SENTINEL_SERVICE_NAME"] = RedisSentinel.ServiceName;
+                env["GITHUBSTS_REPLAY_REDIS_SENTINEL_ADDRESSES"] = sentinel.Address;
+                env["GITHUBSTS_REPLAY_REDIS_SENTINEL_PASSWORD"] = "wrong";
+            },
+            connected: false);
+        await AssertFailsClosedAsync(wrong, "wrong Sentinel password", count: 3);
+        Assert.Contains("replay store", await EventuallyNotReadyAsync(wrong), StringComparison.Ordinal);
+    }
+
+    [RedisFact]
     public async Task Sentinel_in_front_of_a_master_with_a_password_serves_exchanges()
     {
         await using var master = await RedisServer.StartAsync(password: "master-pw");

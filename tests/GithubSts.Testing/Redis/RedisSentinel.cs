@@ -30,7 +30,9 @@ public sealed class RedisSentinel : IAsyncDisposable
     /// How long the master may not answer before Sentinel fails over to a replica (Sentinel's default is 30 s; a
     /// failover test sets about a second).
     /// </param>
-    public static async Task<RedisSentinel> StartAsync(RedisServer master, string? masterPassword = null, TimeSpan? downAfter = null)
+    /// <param name="sentinelPassword">The Sentinel's own password (<c>requirepass</c> of the Sentinel, not of the master).</param>
+    public static async Task<RedisSentinel> StartAsync(
+        RedisServer master, string? masterPassword = null, TimeSpan? downAfter = null, string? sentinelPassword = null)
     {
         ArgumentNullException.ThrowIfNull(master);
         var directory = Directory.CreateTempSubdirectory("githubsts-sentinel").FullName;
@@ -48,6 +50,11 @@ public sealed class RedisSentinel : IAsyncDisposable
         if (masterPassword is not null)
         {
             lines.Add($"sentinel auth-pass {ServiceName} {masterPassword}");
+        }
+
+        if (sentinelPassword is not null)
+        {
+            lines.Add("requirepass " + sentinelPassword);
         }
 
         if (downAfter is { } down)
