@@ -65,11 +65,39 @@ public sealed class ServerCertificateReloaderTests : IDisposable
         Assert.Empty(_logger.Events);
     }
 
-    private string Write(string name)
+    [Theory]
+    [InlineData(-3, -1)]
+    [InlineData(1, 3)]
+    public async Task A_certificate_outside_its_validity_is_served_with_a_warning(int fromDays, int untilDays)
+    {
+        var thumbprint = Write("dated", _clock.GetUtcNow().AddDays(fromDays), _clock.GetUtcNow().AddDays(untilDays));
+        using var reloader = new ServerCertificateReloader(Files, ServerCertificate.Load(Files), _clock, _logger);
+        await reloader.StartAsync(CancellationToken.None);
+
+        Assert.Equal(thumbprint, reloader.Current.Leaf.Thumbprint);
+        var warning = Assert.Single(_logger.Events, e => e.Id == 113);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        await reloader.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_certificate_within_its_validity_gets_no_warning()
+    {
+        Write("current", _clock.GetUtcNow().AddDays(-1), _clock.GetUtcNow().AddDays(1));
+        using var reloader = new ServerCertificateReloader(Files, ServerCertificate.Load(Files), _clock, _logger);
+        await reloader.StartAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(113, _logger.Events.Select(e => e.Id));
+        await reloader.StopAsync(CancellationToken.None);
+    }
+
+    private string Write(string name) => Write(name, _clock.GetUtcNow().AddHours(-1), _clock.GetUtcNow().AddDays(1));
+
+    private string Write(string name, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = request.CreateSelfSigned(notBefore, notAfter);
         File.WriteAllText(Files.CertificateFile, certificate.ExportCertificatePem());
         File.WriteAllText(Files.KeyFile, key.ExportPkcs8PrivateKeyPem());
         return certificate.Thumbprint;

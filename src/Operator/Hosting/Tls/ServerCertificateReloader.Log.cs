@@ -22,6 +22,25 @@ internal sealed partial class ServerCertificateReloader
         }
     }
 
+    /// <summary>
+    /// Served anyway (a rotation may be on its way, and refusing to start would take the replica down with it), but
+    /// every client will refuse the handshake, so say so at once.
+    /// </summary>
+    private void WarnIfOutsideValidity(X509Certificate2 certificate)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var notBefore = certificate.NotBefore.ToUniversalTime();
+        var notAfter = certificate.NotAfter.ToUniversalTime();
+        if (now < notBefore || now > notAfter)
+        {
+            LogOutsideValidity(_logger, certificate.Thumbprint, notBefore, notAfter);
+        }
+    }
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning,
+        Message = "TLS certificate {Thumbprint} is not valid now (valid from {NotBefore:O} until {NotAfter:O}): clients will refuse the handshake")]
+    private static partial void LogOutsideValidity(ILogger logger, string thumbprint, DateTime notBefore, DateTime notAfter);
+
     [LoggerMessage(EventId = 109, Level = LogLevel.Information,
         Message = "TLS certificate {Subject} ({Thumbprint}, valid until {NotAfter:O}) from {CertificateFile}; reloaded when its files change")]
     private static partial void LogLoaded(ILogger logger, string subject, string thumbprint, DateTime notAfter, string certificateFile);

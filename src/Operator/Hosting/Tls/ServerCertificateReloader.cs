@@ -38,6 +38,7 @@ internal sealed partial class ServerCertificateReloader : IHostedService, IDispo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         LogLoaded(_logger, _current.Leaf, _files.CertificateFile);
+        WarnIfOutsideValidity(_current.Leaf);
         _timer = _time.CreateTimer(_ => CheckForChange(), null, PollInterval, PollInterval);
         var directories = new[] { _files.CertificateFile, _files.KeyFile }
             .Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!)
@@ -110,6 +111,7 @@ internal sealed partial class ServerCertificateReloader : IHostedService, IDispo
                 _lastAttempt = loaded.Fingerprint;
                 _current = loaded;
                 LogReloaded(_logger, loaded.Leaf);
+                WarnIfOutsideValidity(loaded.Leaf);
             }
             catch (ConfigurationException e)
             {
