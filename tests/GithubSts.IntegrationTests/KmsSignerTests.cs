@@ -37,6 +37,11 @@ public sealed class KmsSignerTests
         Assert.Equal(1, scenario.Kms.GetPublicKeyCalls);
         var metrics = await scenario.MetricsAsync();
         Assert.Contains("githubsts_signer_calls_total{app=\"kms\",result=\"ok\"} 1\n", metrics, StringComparison.Ordinal);
+
+        // README's Metrics table row (MetricsDocumentationTests cannot see it: its service has no KMS signer).
+        var family = PrometheusText.Parse(metrics)["githubsts_signer_calls_total"];
+        Assert.Equal(ReadmeMetricsTable.ExpectedType(family.Name), family.Type);
+        Assert.True(ReadmeMetricsTable.Read()["githubsts_signer_calls_total"].SetEquals(family.Labels));
         Assert.Contains("githubsts_signer_calls_total{app=\"kms\",result=\"access_denied\"} 0\n", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("githubsts_signer_calls_total{app=\"default\"", metrics, StringComparison.Ordinal);
     }
