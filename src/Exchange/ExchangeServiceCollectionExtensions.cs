@@ -29,7 +29,6 @@ public static class ExchangeServiceCollectionExtensions
 
         services.AddSingleton(sp => new AppJwtFactory(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<GithubStsMetrics>(), sp.GetRequiredService<ILogger<AppJwtFactory>>()));
-        services.AddHostedService<SignerStartupCheck>();
         services.AddSingleton(sp => new GitHubApiClient(
             GitHubApiClient.CreateHttpClient(),
             sp.GetRequiredService<AppJwtFactory>(),
