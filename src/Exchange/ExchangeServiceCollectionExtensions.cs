@@ -27,7 +27,8 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton(new GitHubActionsIssuers(options.GitHubActionsIssuers));
         services.TryAddSingleton<IGitHubAppRegistry>(new StaticAppRegistry(options.Apps));
 
-        services.AddSingleton(sp => new AppJwtFactory(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AppJwtFactory(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<GithubStsMetrics>(), sp.GetRequiredService<ILogger<AppJwtFactory>>()));
         services.AddSingleton(sp => new GitHubApiClient(
             GitHubApiClient.CreateHttpClient(),
             sp.GetRequiredService<AppJwtFactory>(),

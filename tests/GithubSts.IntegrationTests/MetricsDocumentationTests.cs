@@ -14,7 +14,8 @@ public sealed class MetricsDocumentationTests
     private static readonly Func<long> QueueDepth = () => 0;
 
     // Registered by the operator's policy index, which exists only with a cluster (LeaderElectionTests reads it).
-    private static readonly string[] ClusterOnly = ["githubsts_policy_index_policies"];
+    // Exists only for Apps with a KMS signer; KmsSignerTests checks its labels and series on such a service.
+    private static readonly string[] ClusterOnly = ["githubsts_signer_calls_total", "githubsts_policy_index_policies"];
 
     [Fact]
     public async Task Readme_metrics_table_names_types_and_labels_match_the_scrape()

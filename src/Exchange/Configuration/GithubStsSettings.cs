@@ -97,8 +97,11 @@ public sealed class AppSettings
 
     public long AppId { get; set; }
 
-    /// <summary>PEM text (PKCS#1 or PKCS#8) or a path to a PEM file.</summary>
+    /// <summary>PEM text (PKCS#1 or PKCS#8) or a path to a PEM file. Exactly one of this and <see cref="Signer"/>.</summary>
     public string? PrivateKey { get; set; }
+
+    /// <summary>A KMS that holds the App key and signs its JWTs, instead of <see cref="PrivateKey"/>.</summary>
+    public SignerSettings? Signer { get; set; }
 
     public string? ApiUrl { get; set; }
 
@@ -108,6 +111,21 @@ public sealed class AppSettings
 
     /// <summary>Organization policies of this app may grant organization permissions (members, organization_secrets, …).</summary>
     public bool AllowOrganizationPermissions { get; set; }
+}
+
+/// <summary>An external signer for an App's JWTs: <c>{kind: aws-kms, keyId, region, serviceUrl}</c>.</summary>
+public sealed class SignerSettings
+{
+    /// <summary><c>aws-kms</c> (the only kind so far).</summary>
+    public string? Kind { get; set; }
+
+    /// <summary>Key id, key ARN, <c>alias/…</c> or alias ARN of an RSA_2048+ SIGN_VERIFY key.</summary>
+    public string? KeyId { get; set; }
+
+    public string? Region { get; set; }
+
+    /// <summary>Another KMS endpoint (VPC endpoint, FIPS, a local KMS); default: the region's.</summary>
+    public string? ServiceUrl { get; set; }
 }
 
 public sealed class PolicySettings

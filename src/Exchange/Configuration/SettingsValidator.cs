@@ -340,20 +340,7 @@ internal static class SettingsValidator
             throw new ConfigurationException($"{prefix}.appId", "is required and must be a positive integer");
         }
 
-        if (string.IsNullOrEmpty(app.PrivateKey))
-        {
-            throw new ConfigurationException($"{prefix}.privateKey", "is required: PEM text or the path of a PEM file");
-        }
-
-        RSA key;
-        try
-        {
-            key = PrivateKeyLoader.Load(app.PrivateKey);
-        }
-        catch (Exception e) when (e is ArgumentException or CryptographicException or IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"{prefix}.privateKey", e.Message, e);
-        }
+        var signer = SignerValidator.ValidateKeyOrSigner(prefix, app.PrivateKey, app.Signer);
 
         var policyPath = app.PolicyPath ?? PolicyPathTemplate.PyGithubStsLayout;
         if (!PolicyPathTemplate.TryCreate(policyPath, out var template, out var problem))
@@ -369,7 +356,7 @@ internal static class SettingsValidator
 
         return new GitHubAppRuntime
         {
-            Credentials = new GitHubAppCredentials(name, app.AppId, key, ValidateApiUrl($"{prefix}.apiUrl", app.ApiUrl ?? DefaultApiUrl)),
+            Credentials = new GitHubAppCredentials(name, app.AppId, signer, ValidateApiUrl($"{prefix}.apiUrl", app.ApiUrl ?? DefaultApiUrl)),
             PolicyPath = template,
             OrgPolicyRepository = orgPolicyRepo,
             AllowOrganizationPermissions = app.AllowOrganizationPermissions,

@@ -39,7 +39,8 @@ public sealed partial class GitHubApiClient
             string? appJwt = null;
             try
             {
-                using var message = CreateMessage(request, out appJwt);
+                appJwt = request.UsesAppJwt ? await _jwt.GetTokenAsync(request.App, ct) : null;
+                using var message = CreateMessage(request, appJwt);
                 response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
             }
             catch (HttpRequestException ex) when (!ct.IsCancellationRequested)
@@ -115,13 +116,12 @@ public sealed partial class GitHubApiClient
         }
     }
 
-    private HttpRequestMessage CreateMessage(GitHubRequest request, out string? appJwt)
+    private HttpRequestMessage CreateMessage(GitHubRequest request, string? appJwt)
     {
         var message = new HttpRequestMessage(request.Method, request.Uri);
         message.Headers.Accept.ParseAdd(request.Accept);
         message.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
         message.Headers.Add("X-GitHub-Api-Version", ApiVersion);
-        appJwt = request.UsesAppJwt ? _jwt.GetToken(request.App) : null;
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", appJwt ?? request.InstallationToken);
         if (request.JsonBody is not null)
         {

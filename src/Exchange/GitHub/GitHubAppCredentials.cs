@@ -1,26 +1,27 @@
 using System.Security.Cryptography;
+using GithubSts.Exchange.GitHub.Signing;
 
 namespace GithubSts.Exchange.GitHub;
 
-/// <summary>One configured GitHub App: its id, its signing key and the API it lives on (github.com or GHES).</summary>
+/// <summary>One configured GitHub App: its id, what signs its JWTs (a key or a KMS) and the API it lives on (github.com or GHES).</summary>
 /// <remarks>Instances are compared by reference: caches (App JWTs, installations, rate limits) are kept per instance.</remarks>
 public sealed class GitHubAppCredentials
 {
     public GitHubAppCredentials(string name, long appId, RSA privateKey, Uri apiBaseUrl)
+        : this(name, appId, CheckedKeySigner(privateKey), apiBaseUrl)
+    {
+    }
+
+    /// <param name="signer">Signs the App JWTs: a key in this process, or a KMS that holds it.</param>
+    public GitHubAppCredentials(string name, long appId, IAppJwtSigner signer, Uri apiBaseUrl)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(appId);
-        ArgumentNullException.ThrowIfNull(privateKey);
+        ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(apiBaseUrl);
-        if (privateKey.KeySize < PrivateKeyLoader.MinimumKeySizeBits)
-        {
-            throw new ArgumentException(
-                $"The GitHub App private key must be at least {PrivateKeyLoader.MinimumKeySizeBits} bits.", nameof(privateKey));
-        }
-
         Name = name;
         AppId = appId;
-        PrivateKey = privateKey;
+        Signer = signer;
         ApiBaseUrl = NormaliseBaseUrl(apiBaseUrl);
     }
 
@@ -31,7 +32,22 @@ public sealed class GitHubAppCredentials
     /// <summary>Always ends with '/', so relative paths such as "app" resolve below it (GHES "/api/v3/").</summary>
     public Uri ApiBaseUrl { get; }
 
-    internal RSA PrivateKey { get; }
+    public IAppJwtSigner Signer { get; }
+
+    /// <summary>Whether signing leaves the process (a KMS): such calls are counted and may fail.</summary>
+    internal bool HasRemoteSigner => Signer is not RsaKeySigner;
+
+    private static RsaKeySigner CheckedKeySigner(RSA privateKey)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        if (privateKey.KeySize < PrivateKeyLoader.MinimumKeySizeBits)
+        {
+            throw new ArgumentException(
+                $"The GitHub App private key must be at least {PrivateKeyLoader.MinimumKeySizeBits} bits.", nameof(privateKey));
+        }
+
+        return new RsaKeySigner(privateKey);
+    }
 
     private static Uri NormaliseBaseUrl(Uri url)
     {

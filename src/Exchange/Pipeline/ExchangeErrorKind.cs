@@ -27,6 +27,9 @@ public enum ExchangeErrorKind
     /// <summary>GitHub could not be reached (503).</summary>
     GitHubUnavailable,
 
+    /// <summary>The App's JWT could not be signed: its KMS is unreachable or refuses (503, nothing minted).</summary>
+    SignerUnavailable,
+
     /// <summary>GitHub answered with an error we cannot pass on (502).</summary>
     GitHubError,
 

@@ -69,6 +69,10 @@ public sealed class ExchangeException : Exception
     public static ExchangeException GitHubUnavailable(string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.GitHubUnavailable, "github_unavailable", "GitHub could not be reached; retry later", logDetail, TimeSpan.FromSeconds(30), inner);
 
+    /// <param name="reasonCode"><c>signer_unavailable</c> (try later) or <c>signer_access_denied</c> (KMS refuses: fix the key or its policy).</param>
+    public static ExchangeException SignerUnavailable(string reasonCode, string logDetail, Exception? inner = null) =>
+        new(ExchangeErrorKind.SignerUnavailable, reasonCode, "the GitHub App's signing key could not be used; retry later", logDetail, TimeSpan.FromSeconds(30), inner);
+
     public static ExchangeException GitHubError(string logDetail, Exception? inner = null) =>
         new(ExchangeErrorKind.GitHubError, "github_error", "GitHub returned an unexpected error", logDetail, null, inner);
 

@@ -1,3 +1,4 @@
+using GithubSts.Exchange.GitHub.Signing;
 using GithubSts.Exchange.Identity;
 using GithubSts.Exchange.Policies;
 
@@ -25,6 +26,7 @@ public static class ExchangeResults
         ExchangeErrorKind.RateLimited => "rate_limited",
         ExchangeErrorKind.IdentityProviderUnavailable => "identity_provider_unavailable",
         ExchangeErrorKind.GitHubUnavailable => "github_unavailable",
+        ExchangeErrorKind.SignerUnavailable => "signer_unavailable",
         ExchangeErrorKind.GitHubError => "github_error",
         ExchangeErrorKind.Replayed => "replayed",
         ExchangeErrorKind.ReplayStoreUnavailable => "replay_store_unavailable",
@@ -72,6 +74,8 @@ public static class ExchangeResults
             ExchangeException.IdentityProviderUnavailable(string.Empty),
             ExchangeException.GitHubUnavailable(string.Empty),
             ExchangeException.GitHubError(string.Empty),
+            ExchangeException.SignerUnavailable(AppSignerException.ReasonFor(AppSignerFailure.Unavailable), string.Empty),
+            ExchangeException.SignerUnavailable(AppSignerException.ReasonFor(AppSignerFailure.AccessDenied), string.Empty),
             ExchangeException.Replayed(),
             ExchangeException.ReplayStoreUnavailable(string.Empty),
             ExchangeException.ClientDisconnected(ReasonCodes.AbortedBeforeMint, string.Empty),

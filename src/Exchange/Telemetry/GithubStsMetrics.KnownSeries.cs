@@ -18,8 +18,10 @@ public sealed partial class GithubStsMetrics
     /// 0 from start-up rather than no series until the first one. Call it once a listener (the meter provider) is
     /// attached: measurements taken before that are not aggregated anywhere.
     /// </summary>
-    internal void StartKnownSeriesAtZero(IEnumerable<string> appNames)
+    /// <param name="signerAppNames">The Apps whose JWTs an external signer (KMS) signs.</param>
+    internal void StartKnownSeriesAtZero(IEnumerable<string> appNames, IEnumerable<string>? signerAppNames = null)
     {
+        StartSignerSeriesAtZero(signerAppNames ?? []);
         foreach (var (result, reason) in ExchangeResults.KnownInAdvance())
         {
             _exchanges.Add(0, new KeyValuePair<string, object?>("result", result), new("reason", reason));

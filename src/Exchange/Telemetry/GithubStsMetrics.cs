@@ -24,6 +24,7 @@ public sealed partial class GithubStsMetrics : IDisposable
     private readonly Counter<long> _policyCache;
     private readonly Counter<long> _gitHubCalls;
     private readonly Counter<long> _tokensIssued;
+    private readonly Counter<long> _signerCalls;
 
     public GithubStsMetrics()
     {
@@ -39,6 +40,7 @@ public sealed partial class GithubStsMetrics : IDisposable
         _policyCache = Meter.CreateCounter<long>("githubsts_policy_cache_lookups", "{lookup}", "Compiled policy cache lookups by result (hit or miss).");
         _gitHubCalls = Meter.CreateCounter<long>("githubsts_github_api_calls", "{call}", "GitHub API calls by endpoint and result (status class or error).");
         _tokensIssued = Meter.CreateCounter<long>("githubsts_tokens_issued", "{token}", "Installation tokens issued by app.");
+        _signerCalls = Meter.CreateCounter<long>("githubsts_signer_calls", "{call}", "App JWT signatures asked of an external signer (KMS) by app and result.");
     }
 
     public Meter Meter { get; }

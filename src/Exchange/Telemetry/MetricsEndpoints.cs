@@ -38,7 +38,8 @@ public static class MetricsEndpoints
                 metrics, sp.GetRequiredService<OtlpMetricsExport>(), sp.GetService<ManagementListener>() ?? new ManagementListener());
 
             // Only now is anything listening: series created earlier would not be aggregated.
-            metrics.StartKnownSeriesAtZero(registry.Apps.Select(a => a.Name));
+            metrics.StartKnownSeriesAtZero(
+                registry.Apps.Select(a => a.Name), registry.Apps.Where(a => a.Credentials.HasRemoteSigner).Select(a => a.Name));
             AuditTrail.StartDroppedCounterAtZero();
             return providers;
         });

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
+using GithubSts.Exchange.GitHub.Signing;
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes.Models;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace GithubSts.Operator.Controllers;
 
 /// <summary>
-/// GitHubApp → a usable App in the registry: reads the key from its Secret, verifies it with <c>GET /app</c>, reports
+/// GitHubApp → a usable App in the registry: reads the key from its Secret (or names its KMS signer), verifies it with <c>GET /app</c>, reports
 /// <c>Ready</c>. Runs on every replica (each keeps its own registry); only the leader writes status.
 /// </summary>
 public sealed partial class GitHubAppReconciler(
@@ -61,6 +62,16 @@ public sealed partial class GitHubAppReconciler(
             await ReportAsync(app, info.Slug, ConditionReasons.Verified, $"GitHub accepted the App's credentials (app {info.Slug})", ct);
             return ReconcileResult.After(ReverifyInterval);
         }
+        catch (AppSignerException e)
+        {
+            // Kept in the registry: its exchanges then fail 503 (nothing minted) like a config-file App's, instead of
+            // turning into "unknown app", and it recovers by itself once the KMS signs again.
+            registry.SetClusterApp(runtime);
+            var signerReason = e.Failure == AppSignerFailure.AccessDenied ? ConditionReasons.SignerAccessDenied : ConditionReasons.SignerUnavailable;
+            LogSignerFailed(key.Name, e.ReasonCode, e.Message);
+            await ReportAsync(app, null, signerReason, e.Message, ct);
+            return ReconcileResult.After(RetryUnreachable);
+        }
         catch (GitHubAuthenticationException)
         {
             Forget(key.Name);
@@ -99,7 +110,29 @@ public sealed partial class GitHubAppReconciler(
             return (null, ConditionReasons.InvalidSpec, $"repositoryPolicies.path {problem}");
         }
 
-        var reference = spec.PrivateKeySecretRef;
+        if ((spec.PrivateKeySecretRef is null) == (spec.Signer is null))
+        {
+            return (null, ConditionReasons.InvalidSpec, spec.Signer is null
+                ? "give privateKeySecretRef (a Secret with the key) or signer (the KMS that holds it)"
+                : "privateKeySecretRef and signer are both set: give the key or the KMS that holds it, not both");
+        }
+
+        string fingerprint;
+        var settings = $"\n{spec.AppId}\n{apiUri}\n{path.Template}\n{policies?.Enabled}\n{policies?.OrgPolicyRepo}\n{spec.AllowOrganizationPermissions}\n{CeilingText(spec.MaxPermissions)}";
+        if (spec.Signer is { } signer)
+        {
+            if (!AppSigners.TryParse(signer.Kind, signer.KeyId, signer.Region, signer.ServiceUrl, out var signerOptions, out var field, out var signerProblem))
+            {
+                return (null, ConditionReasons.InvalidSpec, $"signer.{field} {signerProblem}");
+            }
+
+            fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"signer\n{signerOptions}{settings}")));
+            return Reuse(name, fingerprint) is { } reused
+                ? (reused, string.Empty, string.Empty)
+                : (Remember(name, fingerprint, Build(app, AppSigners.Create(signerOptions), apiUri, path)), string.Empty, string.Empty);
+        }
+
+        var reference = spec.PrivateKeySecretRef!;
         if (!string.Equals(reference.Namespace, context.Namespace, StringComparison.Ordinal))
         {
             return (null, ConditionReasons.SecretNotFound, $"the key Secret must be in the operator's namespace {context.Namespace}");
@@ -111,14 +144,10 @@ public sealed partial class GitHubAppReconciler(
             return (null, ConditionReasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} with key {secretKey} was not found");
         }
 
-        var fingerprint = Convert.ToHexString(SHA256.HashData(
-            [.. pemBytes!, .. Encoding.UTF8.GetBytes($"\n{spec.AppId}\n{apiUri}\n{path.Template}\n{policies?.Enabled}\n{policies?.OrgPolicyRepo}\n{spec.AllowOrganizationPermissions}\n{CeilingText(spec.MaxPermissions)}")]));
-        lock (_loadedLock)
+        fingerprint = Convert.ToHexString(SHA256.HashData([.. pemBytes!, .. Encoding.UTF8.GetBytes(settings)]));
+        if (Reuse(name, fingerprint) is { } unchanged)
         {
-            if (_loaded.TryGetValue(name, out var loaded) && loaded.Fingerprint == fingerprint)
-            {
-                return (loaded.Runtime, string.Empty, string.Empty);
-            }
+            return (unchanged, string.Empty, string.Empty);
         }
 
         var pem = Encoding.UTF8.GetString(pemBytes!);
@@ -135,21 +164,43 @@ public sealed partial class GitHubAppReconciler(
             return (null, ConditionReasons.InvalidPrivateKey, e.Message);
         }
 
-        var runtime = new GitHubAppRuntime
+        return (Remember(name, fingerprint, Build(app, new GitHubAppCredentials(name, spec.AppId, key, apiUri), path)), string.Empty, string.Empty);
+    }
+
+    private static GitHubAppRuntime Build(GitHubApp app, IAppJwtSigner signer, Uri apiUri, PolicyPathTemplate path) =>
+        Build(app, new GitHubAppCredentials(app.Metadata.Name!, app.Spec.AppId, signer, apiUri), path);
+
+    private static GitHubAppRuntime Build(GitHubApp app, GitHubAppCredentials credentials, PolicyPathTemplate path)
+    {
+        var spec = app.Spec;
+        return new GitHubAppRuntime
         {
-            Credentials = new GitHubAppCredentials(name, spec.AppId, key, apiUri),
+            Credentials = credentials,
             PolicyPath = path,
-            OrgPolicyRepository = policies?.OrgPolicyRepo ?? ".github",
-            RepositoryPoliciesEnabled = policies?.Enabled ?? false,
+            OrgPolicyRepository = spec.RepositoryPolicies?.OrgPolicyRepo ?? ".github",
+            RepositoryPoliciesEnabled = spec.RepositoryPolicies?.Enabled ?? false,
             MaxPermissions = spec.MaxPermissions?.ToDictionary(StringComparer.Ordinal).AsReadOnly(),
             AllowOrganizationPermissions = spec.AllowOrganizationPermissions ?? false,
         };
+    }
+
+    /// <summary>The runtime built for the same settings: its JWT cache (one KMS call per JWT lifetime) survives re-verifies.</summary>
+    private GitHubAppRuntime? Reuse(string name, string fingerprint)
+    {
+        lock (_loadedLock)
+        {
+            return _loaded.TryGetValue(name, out var loaded) && loaded.Fingerprint == fingerprint ? loaded.Runtime : null;
+        }
+    }
+
+    private GitHubAppRuntime Remember(string name, string fingerprint, GitHubAppRuntime runtime)
+    {
         lock (_loadedLock)
         {
             _loaded[name] = (fingerprint, runtime);
         }
 
-        return (runtime, string.Empty, string.Empty);
+        return runtime;
     }
 
     /// <summary>The ceiling in a stable form, so a changed ceiling rebuilds the runtime the exchange checks at mint time.</summary>
@@ -189,6 +240,9 @@ public sealed partial class GitHubAppReconciler(
             ReadyOf(app.Status?.Conditions),
             ReadyOf(conditions));
     }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "GitHubApp {App}: the KMS signer could not sign ({Reason}): {Detail}")]
+    private partial void LogSignerFailed(string app, string reason, string detail);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "GitHubApp {App}: key loaded but GitHub could not verify it (status {Status}); retrying")]
     private partial void LogUnverified(string app, int? status);

@@ -79,7 +79,7 @@ public sealed partial class OperatorHost(
         // A rotated key Secret reloads every App that points at it.
         secrets.AddHandler(InformerHandler.ForAll<Secret>(secret =>
         {
-            foreach (var app in apps.List().Where(a => a.Spec.PrivateKeySecretRef.Name == secret.Metadata.Name))
+            foreach (var app in apps.List().Where(a => a.Spec.PrivateKeySecretRef?.Name == secret.Metadata.Name))
             {
                 appController.Enqueue(ObjectKey.For(app));
             }

@@ -28,6 +28,7 @@ public sealed class ExchangeResultNamesTests
     [Theory]
     [InlineData(ExchangeErrorKind.GitHubError, "github_error")]
     [InlineData(ExchangeErrorKind.GitHubUnavailable, "github_unavailable")]
+    [InlineData(ExchangeErrorKind.SignerUnavailable, "signer_unavailable")]
     [InlineData(ExchangeErrorKind.Replayed, "replayed")]
     [InlineData(ExchangeErrorKind.ReplayStoreUnavailable, "replay_store_unavailable")]
     [InlineData(ExchangeErrorKind.IdentityProviderUnavailable, "identity_provider_unavailable")]
@@ -78,6 +79,7 @@ public sealed class ExchangeResultNamesTests
         ExchangeErrorKind.IdentityProviderUnavailable => ExchangeException.IdentityProviderUnavailable("x"),
         ExchangeErrorKind.GitHubUnavailable => ExchangeException.GitHubUnavailable("x"),
         ExchangeErrorKind.GitHubError => ExchangeException.GitHubError("x"),
+        ExchangeErrorKind.SignerUnavailable => ExchangeException.SignerUnavailable("signer_unavailable", "x"),
         ExchangeErrorKind.Replayed => ExchangeException.Replayed(),
         ExchangeErrorKind.ReplayStoreUnavailable => ExchangeException.ReplayStoreUnavailable("x"),
         ExchangeErrorKind.ClientDisconnected => ExchangeException.ClientDisconnected(ReasonCodes.NotDelivered, "x"),

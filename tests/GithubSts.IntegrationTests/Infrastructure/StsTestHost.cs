@@ -45,11 +45,20 @@ public sealed class StsTestHost : IAsyncDisposable
         Action<Dictionary<string, string>>? configure = null, Action<IServiceCollection>? services = null)
     {
         var host = new StsTestHost();
+        await host.InitializeAsync(configure is null ? null : (_, environment) => configure(environment), services);
+        return host;
+    }
+
+    /// <summary>For tests whose configuration needs the running doubles (the simulator's URL, an App of their own).</summary>
+    public static async Task<StsTestHost> StartAsync(
+        Action<StsTestHost, Dictionary<string, string>> configure, Action<IServiceCollection>? services = null)
+    {
+        var host = new StsTestHost();
         await host.InitializeAsync(configure, services);
         return host;
     }
 
-    private async Task InitializeAsync(Action<Dictionary<string, string>>? configure, Action<IServiceCollection>? services)
+    private async Task InitializeAsync(Action<StsTestHost, Dictionary<string, string>>? configure, Action<IServiceCollection>? services)
     {
         Issuer = await TestOidcIssuer.StartAsync();
         GitHub = await GitHubSimulator.StartAsync();
@@ -85,7 +94,7 @@ public sealed class StsTestHost : IAsyncDisposable
             // Every test stops its host: the production drain delay would add its seconds to each. ShutdownTests set it.
             ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0",
         };
-        configure?.Invoke(environment);
+        configure?.Invoke(this, environment);
         var options = GithubStsConfigurationLoader.Load(null, environment);
 
         _app = GithubStsHost.Build(["--urls", "http://127.0.0.1:0"], options, configureServices: services);

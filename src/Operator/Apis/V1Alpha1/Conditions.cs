@@ -29,6 +29,12 @@ public static class ConditionReasons
     public const string InvalidSpec = "InvalidSpec";
     public const string GitHubAuthFailed = "GitHubAuthFailed";
     public const string GitHubUnreachable = "GitHubUnreachable";
+
+    /// <summary>The App's KMS signer could not be reached or timed out (retried every minute).</summary>
+    public const string SignerUnavailable = "SignerUnavailable";
+
+    /// <summary>The App's KMS refused: no permission, a disabled or missing key, or a key that cannot sign RS256.</summary>
+    public const string SignerAccessDenied = "SignerAccessDenied";
     public const string Verified = "Verified";
 
     // GitHubApp: Deprecated

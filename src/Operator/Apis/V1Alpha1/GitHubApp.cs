@@ -14,7 +14,11 @@ public sealed class GitHubAppSpec
 {
     public long AppId { get; set; }
 
-    public SecretKeySelector PrivateKeySecretRef { get; set; } = new();
+    /// <summary>The Secret with the PEM key. Exactly one of this and <see cref="Signer"/>.</summary>
+    public SecretKeySelector? PrivateKeySecretRef { get; set; }
+
+    /// <summary>A KMS that holds the key and signs the App's JWTs: no Secret at all.</summary>
+    public GitHubAppSigner? Signer { get; set; }
 
     public string? ApiUrl { get; set; }
 
@@ -39,6 +43,18 @@ public sealed class SecretKeySelector
     public string Name { get; set; } = string.Empty;
 
     public string? Key { get; set; }
+}
+
+/// <summary><c>{kind: aws-kms, keyId, region, serviceUrl}</c>: checked like <c>apps[].signer</c> in the configuration file.</summary>
+public sealed class GitHubAppSigner
+{
+    public string? Kind { get; set; }
+
+    public string? KeyId { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? ServiceUrl { get; set; }
 }
 
 public sealed class AllowedNamespaces
