@@ -76,7 +76,7 @@ internal static class SettingsValidator
             },
             Apps = ValidateApps(settings.Apps, requireApps),
             PolicyCacheTtl = TimeSpan.FromSeconds(settings.Policies.CacheTtlSeconds),
-            RepositoryPolicies = RepositoryPolicySettingsValidator.Validate(settings.Policies, identifier, audiences),
+            RepositoryPolicies = RepositoryPolicySettingsValidator.Validate(settings.Policies, identifier, audiences, pinnedIssuers),
             Kubernetes = ValidateKubernetes(settings.Kubernetes),
             Replay = ValidateReplay(settings.Replay),
             Audit = ValidateAudit(settings.Audit),
