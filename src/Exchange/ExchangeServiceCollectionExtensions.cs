@@ -23,7 +23,10 @@ public static class ExchangeServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(new ServiceIdentity(options.Identifier, options.Audiences));
+        services.AddSingleton(new ServiceIdentity(
+            options.Identifier,
+            options.Audiences,
+            options.Oidc.PinnedIssuers.Where(p => p.Audiences is not null).ToDictionary(p => p.Issuer, p => p.Audiences!, StringComparer.Ordinal)));
         services.AddSingleton(new GitHubActionsIssuers(options.GitHubActionsIssuers));
         services.TryAddSingleton<IGitHubAppRegistry>(new StaticAppRegistry(options.Apps));
 

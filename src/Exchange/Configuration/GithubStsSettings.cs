@@ -73,6 +73,9 @@ public sealed class StsSettings
     /// <summary>The issuers whose tokens are accepted. Empty trusts no issuer (but the cluster's own, with a cluster).</summary>
     public List<string> AllowedIssuers { get; set; } = [];
 
+    /// <summary>Issuers with configured keys: never fetched, implicitly allowed (README "Pinned issuers").</summary>
+    public List<PinnedIssuerSettings> Issuers { get; set; } = [];
+
     /// <summary>
     /// The GitHub Actions issuers (github.com's, a GHES one): their immutable-form subjects also match name-form
     /// policies when the token's claims confirm the names. Null: github.com's only; empty: none.

@@ -15,7 +15,8 @@ internal static class RepositoryPolicySettingsValidator
 
     /// <param name="identifier"><c>sts.identifier</c>.</param>
     /// <param name="stsAudiences"><c>sts.audiences</c>, validated: accepted with the identifier by a policy naming no audience.</param>
-    public static RepositoryPolicySourceOptions Validate(PolicySettings policies, string identifier, IReadOnlyList<string> stsAudiences)
+    public static RepositoryPolicySourceOptions Validate(
+        PolicySettings policies, string identifier, IReadOnlyList<string> stsAudiences, IReadOnlyList<Identity.PinnedIssuer>? pinnedIssuers = null)
     {
         if (policies.DirectoryCacheTtlSeconds is < 0 or > MaxDirectoryCacheTtlSeconds)
         {
@@ -43,12 +44,17 @@ internal static class RepositoryPolicySettingsValidator
             throw new ConfigurationException("policies.rateLimitReserve", $"must be between 0 and {MaxRateLimitReserve}");
         }
 
+        var pinned = (pinnedIssuers ?? []).Where(p => p.Audiences is not null).ToList();
         return new RepositoryPolicySourceOptions
         {
+            IssuerAudiences = pinned.ToDictionary(p => p.Issuer, p => p.Audiences!, StringComparer.Ordinal),
             CacheTtl = TimeSpan.FromSeconds(policies.CacheTtlSeconds),
             DirectoryCacheTtl = TimeSpan.FromSeconds(policies.DirectoryCacheTtlSeconds),
             StaleGrace = TimeSpan.FromSeconds(policies.StaleGraceSeconds),
-            RepositoryAudiences = ValidateAudiences(policies.RepositoryAudiences, [identifier, .. stsAudiences]),
+            // Unset, the pinned issuers' own audiences are allowed too: the operator configured them for those tokens.
+            RepositoryAudiences = ValidateAudiences(
+                policies.RepositoryAudiences,
+                [.. new[] { identifier }.Concat(stsAudiences).Concat(pinned.SelectMany(p => p.Audiences!)).Distinct(StringComparer.Ordinal)]),
             ServiceIdentifier = identifier,
             StsAudiences = stsAudiences,
             OwnerReadsPerMinute = policies.OwnerReadsPerMinute,

@@ -24,12 +24,12 @@ internal static class SettingsValidator
         var identifier = ValidateIdentifier(sts.Identifier);
         var audiences = AudienceListValidator.ValidateStsAudiences(sts.Audiences, identifier);
         var issuers = ValidateIssuers(sts.AllowedIssuers);
-        if (issuers.Count == 0 && !sts.AllowAnyIssuer && requireIssuers)
+        if (issuers.Count == 0 && sts.Issuers.Count == 0 && !sts.AllowAnyIssuer && requireIssuers)
         {
             // Fail closed: an empty list once meant "any issuer", which lets anyone who runs an issuer reach the policies.
             throw new ConfigurationException(
                 "sts.allowedIssuers",
-                "is required: list the issuers whose tokens are accepted (env GITHUBSTS_STS_ALLOWED_ISSUERS, comma-separated), "
+                "is required: list the issuers whose tokens are accepted (env GITHUBSTS_STS_ALLOWED_ISSUERS, comma-separated) or pin them (sts.issuers), "
                 + "e.g. https://token.actions.githubusercontent.com; or set sts.allowAnyIssuer: true "
                 + "(GITHUBSTS_STS_ALLOW_ANY_ISSUER) to accept any https issuer");
         }
@@ -44,6 +44,8 @@ internal static class SettingsValidator
         {
             lifetimes[issuer] = ValidateLifetime($"sts.issuerMaxTokenLifetimeSeconds[{issuer}]", seconds);
         }
+
+        var pinnedIssuers = PinnedIssuerSettingsValidator.Validate(sts, lifetimes, ValidateLifetime);
 
         if (settings.Policies.CacheTtlSeconds is < 0 or > MaxCacheTtlSeconds)
         {
@@ -66,6 +68,7 @@ internal static class SettingsValidator
             {
                 AllowedIssuers = issuers,
                 AllowAnyIssuer = sts.AllowAnyIssuer,
+                PinnedIssuers = pinnedIssuers,
                 ClockSkew = TimeSpan.FromSeconds(sts.ClockSkewSeconds),
                 MaxTokenLifetime = ValidateLifetime("sts.maxTokenLifetimeSeconds", sts.MaxTokenLifetimeSeconds),
                 IssuerMaxTokenLifetime = lifetimes.ToFrozenDictionary(StringComparer.Ordinal),
@@ -73,7 +76,7 @@ internal static class SettingsValidator
             },
             Apps = ValidateApps(settings.Apps, requireApps),
             PolicyCacheTtl = TimeSpan.FromSeconds(settings.Policies.CacheTtlSeconds),
-            RepositoryPolicies = RepositoryPolicySettingsValidator.Validate(settings.Policies, identifier, audiences),
+            RepositoryPolicies = RepositoryPolicySettingsValidator.Validate(settings.Policies, identifier, audiences, pinnedIssuers),
             Kubernetes = ValidateKubernetes(settings.Kubernetes),
             Replay = ValidateReplay(settings.Replay),
             Audit = ValidateAudit(settings.Audit),

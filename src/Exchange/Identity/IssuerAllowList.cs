@@ -6,6 +6,7 @@ namespace GithubSts.Exchange.Identity;
 internal sealed class IssuerAllowList(OidcValidationOptions options)
 {
     private readonly FrozenSet<string> listed = options.AllowedIssuers.ToFrozenSet(StringComparer.Ordinal);
+    private readonly FrozenSet<string> pinned = options.PinnedIssuers.Select(p => p.Issuer).ToFrozenSet(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Listed => listed;
 
@@ -16,8 +17,18 @@ internal sealed class IssuerAllowList(OidcValidationOptions options)
     /// only if it passes the strict URL rules; such an issuer is never "explicitly listed", so it can never be plain http
     /// or loopback. Without a list and without that setting, nothing is trusted (fail closed).
     /// </summary>
+    /// <remarks>
+    /// A pinned issuer (exact, ordinal) is trusted whatever its scheme: its keys are configured and it is never fetched.
+    /// A near miss (a trailing slash, other case) is just another issuer and takes the rules below.
+    /// </remarks>
     public bool IsTrusted(string issuer, out bool explicitlyListed)
     {
+        if (pinned.Contains(issuer))
+        {
+            explicitlyListed = true;
+            return true;
+        }
+
         explicitlyListed = listed.Contains(issuer);
         if (!explicitlyListed && !options.AllowAnyIssuer)
         {

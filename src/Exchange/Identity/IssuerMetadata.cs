@@ -16,6 +16,17 @@ internal sealed class IssuerMetadata
         keySet = new SigningKeySet(keys);
     }
 
+    /// <summary>A pinned issuer's keys (<c>sts.issuers</c>): no discovery document, the configured algorithms.</summary>
+    public IssuerMetadata(string issuer, string keySource, JwsAlgorithm algorithms, IReadOnlyList<SigningKey> keys, DateTimeOffset loadedAt)
+    {
+        Issuer = issuer;
+        JwksUri = keySource;
+        Algorithms = algorithms;
+        FetchedAt = loadedAt;
+        KeyCount = keys.Count;
+        keySet = new SigningKeySet(keys);
+    }
+
     public string Issuer { get; }
 
     public string JwksUri { get; }

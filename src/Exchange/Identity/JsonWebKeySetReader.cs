@@ -45,6 +45,44 @@ internal static class JsonWebKeySetReader
         return usable.Count > 0 ? usable : throw new MetadataFetchException(false, "The JWKS holds no usable signing key.");
     }
 
+    /// <summary>
+    /// A configured (pinned) JWKS: the operator wrote it, so every key must be usable and nothing is skipped silently.
+    /// A private or symmetric key part means a secret was pasted into configuration: refused, naming the member.
+    /// </summary>
+    /// <exception cref="MetadataFetchException">The document is not a JWKS or a key is not a usable public signing key.</exception>
+    public static IReadOnlyList<SigningKey> ReadPinned(ReadOnlyMemory<byte> utf8)
+    {
+        using var document = MetadataJson.Parse(utf8, "JWKS");
+        if (document.RootElement.ValueKind != JsonValueKind.Object
+            || !document.RootElement.TryGetProperty("keys", out var keys)
+            || keys.ValueKind != JsonValueKind.Array)
+        {
+            throw new MetadataFetchException(false, "The JWKS has no keys array.");
+        }
+
+        if (keys.GetArrayLength() is 0 or > MaxKeys)
+        {
+            throw new MetadataFetchException(false, $"The JWKS must hold 1-{MaxKeys} keys.");
+        }
+
+        var usable = new List<SigningKey>();
+        var index = 0;
+        foreach (var jwk in keys.EnumerateArray())
+        {
+            if (jwk.ValueKind == JsonValueKind.Object
+                && PrivateMembers.FirstOrDefault(m => jwk.TryGetProperty(m, out _)) is { } secret)
+            {
+                throw new MetadataFetchException(false, $"Key {index} holds the private or symmetric member '{secret}'; publish public keys only.");
+            }
+
+            usable.Add(TryRead(jwk) ?? throw new MetadataFetchException(
+                false, $"Key {index} is not a usable public signing key (RSA of 2048-8192 bits or EC P-256/384/521, use sig)."));
+            index++;
+        }
+
+        return usable;
+    }
+
     private static SigningKey? TryRead(JsonElement jwk)
     {
         if (jwk.ValueKind != JsonValueKind.Object)

@@ -20,6 +20,7 @@ public sealed partial class OidcMetadataCache : IDisposable
     private readonly ILogger<OidcMetadataCache> logger;
     private readonly IssuerMetadataFetcher fetcher;
     private readonly FrozenDictionary<string, IssuerCacheEntry> pinned;
+    private readonly FrozenDictionary<string, PinnedKeySource> configuredKeys;
     private readonly ConcurrentDictionary<string, IssuerCacheEntry> entries = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource shutdown = new();
     private readonly CancellationToken shutdownToken;
@@ -36,6 +37,7 @@ public sealed partial class OidcMetadataCache : IDisposable
         this.time = time;
         this.logger = logger;
         pinned = new IssuerAllowList(options).Listed.ToFrozenDictionary(i => i, i => new IssuerCacheEntry(i, explicitlyListed: true), StringComparer.Ordinal);
+        configuredKeys = LoadConfiguredKeys(options, time, logger);
         fetcher = new IssuerMetadataFetcher(new BoundedHttpReader(http, options, time), options, time);
         shutdownToken = shutdown.Token;
     }
@@ -75,6 +77,11 @@ public sealed partial class OidcMetadataCache : IDisposable
 
     public void Dispose()
     {
+        foreach (var source in configuredKeys.Values)
+        {
+            source.Dispose();
+        }
+
         shutdown.Cancel();
         shutdown.Dispose();
     }
@@ -87,6 +94,11 @@ public sealed partial class OidcMetadataCache : IDisposable
     /// <exception cref="TokenRejectedException">The issuer's discovery document breaks a rule (<see cref="TokenRejectionReason.DiscoveryInvalid"/>).</exception>
     internal ValueTask<IssuerMetadata> GetAsync(string issuer, CancellationToken cancellationToken)
     {
+        if (configuredKeys.TryGetValue(issuer, out var configured))
+        {
+            return ValueTask.FromResult(configured.Current); // Pinned: never fetched, never refreshed for an unknown kid.
+        }
+
         var now = time.GetUtcNow();
         if (TryGetEntry(issuer, out var entry) && entry.Current is { } current)
         {
@@ -150,6 +162,40 @@ public sealed partial class OidcMetadataCache : IDisposable
         var outcome = await fetch.WaitAsync(cancellationToken);
         return outcome.Metadata ?? throw Unavailable(seen.Issuer);
     }
+
+    /// <summary>The pinned issuers' key sources; the initial load failing is a start-up error naming the issuer.</summary>
+    private static FrozenDictionary<string, PinnedKeySource> LoadConfiguredKeys(OidcValidationOptions options, TimeProvider time, ILogger logger)
+    {
+        var sources = new Dictionary<string, PinnedKeySource>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var issuer in options.PinnedIssuers)
+            {
+                try
+                {
+                    sources.Add(issuer.Issuer, new PinnedKeySource(issuer, options.PinnedKeyPollInterval, time, logger));
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new InvalidOperationException($"The pinned keys of issuer '{issuer.Issuer}' cannot be loaded: {e.Message}", e);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var source in sources.Values)
+            {
+                source.Dispose();
+            }
+
+            throw;
+        }
+
+        return sources.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Test hook: the key source of a pinned issuer, to reload it without waiting for the watcher.</summary>
+    internal PinnedKeySource? ConfiguredKeysOf(string issuer) => configuredKeys.GetValueOrDefault(issuer);
 
     /// <summary>Test hook: completes when the issuer's current fetch (if any) has finished.</summary>
     internal Task WaitForPendingFetchAsync(string issuer) =>

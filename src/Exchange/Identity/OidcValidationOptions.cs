@@ -16,6 +16,15 @@ public sealed class OidcValidationOptions
     /// </summary>
     public bool AllowAnyIssuer { get; init; }
 
+    /// <summary>
+    /// Issuers with configured keys (<c>sts.issuers</c>): implicitly trusted, never fetched. An issuer may be pinned or
+    /// listed in <see cref="AllowedIssuers"/>, not both.
+    /// </summary>
+    public IReadOnlyList<PinnedIssuer> PinnedIssuers { get; init; } = [];
+
+    /// <summary>How often a pinned issuer's <see cref="PinnedIssuer.JwksFile"/> is polled besides the file watcher.</summary>
+    public TimeSpan PinnedKeyPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Largest accepted <c>exp - (nbf ?? iat ?? now)</c>, for issuers without an override.</summary>
@@ -70,6 +79,26 @@ public sealed class OidcValidationOptions
             }
         }
 
+        var pinned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var issuer in PinnedIssuers)
+        {
+            if (!PinnedIssuer.IsAcceptableUrl(issuer.Issuer, out var reason))
+            {
+                throw new ArgumentException($"Pinned issuer '{issuer.Issuer}' is not acceptable: {reason}.", nameof(PinnedIssuers));
+            }
+
+            if (!pinned.Add(issuer.Issuer) || AllowedIssuers.Contains(issuer.Issuer, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"Issuer '{issuer.Issuer}' is pinned twice or both pinned and allowed for discovery.", nameof(PinnedIssuers));
+            }
+
+            if ((issuer.JwksFile is null) == (issuer.Jwks is null) || issuer.AllowedAlgorithms == JwsAlgorithm.None)
+            {
+                throw new ArgumentException($"Pinned issuer '{issuer.Issuer}' needs exactly one of Jwks and JwksFile, and known algorithms.", nameof(PinnedIssuers));
+            }
+        }
+
+        RequirePositive(PinnedKeyPollInterval, nameof(PinnedKeyPollInterval));
         RequirePositive(MaxTokenLifetime, nameof(MaxTokenLifetime));
         RequirePositive(HttpTimeout, nameof(HttpTimeout));
         RequirePositive(KeyRefreshInterval, nameof(KeyRefreshInterval));

@@ -22,6 +22,9 @@ public sealed record PolicyLookup(GitHubAppRuntime App, ExchangeTarget Target, s
 {
     /// <summary>The caller token's audiences (validated), so a source can refuse work no policy of its kind could grant.</summary>
     public IReadOnlyList<string> Audiences { get; init; } = [];
+
+    /// <summary>The caller token's issuer (validated): a pinned issuer may have audiences of its own.</summary>
+    public string Issuer { get; init; } = string.Empty;
 }
 
 /// <summary>

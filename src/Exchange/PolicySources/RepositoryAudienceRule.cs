@@ -18,7 +18,12 @@ internal sealed class RepositoryAudienceRule
     /// </summary>
     private readonly AudienceSet? _narrowedDefaults;
 
-    public RepositoryAudienceRule(IReadOnlyList<string> allowed, string serviceIdentifier, IReadOnlyList<string> stsAudiences)
+    /// <summary>Per pinned issuer with audiences of its own: those of them the allowed list allows.</summary>
+    private readonly FrozenDictionary<string, FrozenSet<string>> _byIssuer;
+
+    public RepositoryAudienceRule(
+        IReadOnlyList<string> allowed, string serviceIdentifier, IReadOnlyList<string> stsAudiences,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? issuerAudiences = null)
     {
         _serviceIdentifier = serviceIdentifier;
         string[] defaults = [serviceIdentifier, .. stsAudiences];
@@ -27,17 +32,24 @@ internal sealed class RepositoryAudienceRule
         {
             _narrowedDefaults = new AudienceSet(defaults.Where(_allowed.Contains));
         }
+
+        _byIssuer = (issuerAudiences ?? new Dictionary<string, IReadOnlyList<string>>()).ToFrozenDictionary(
+            e => e.Key, e => e.Value.Where(_allowed.Contains).ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     /// <summary>
     /// Whether any repository-hosted policy could accept a token with these audiences: a policy there accepts only
     /// audiences from the allowed list (see <see cref="Check"/>), and a token needs one accepted audience.
     /// </summary>
-    public bool CouldAccept(IReadOnlyList<string> audiences)
+    public bool CouldAccept(IReadOnlyList<string> audiences) => CouldAccept(string.Empty, audiences);
+
+    /// <summary>As above, for a token of <paramref name="issuer"/>: a pinned issuer with audiences of its own needs one of those.</summary>
+    public bool CouldAccept(string issuer, IReadOnlyList<string> audiences)
     {
+        var allowed = _byIssuer.GetValueOrDefault(issuer) ?? _allowed;
         for (var i = 0; i < audiences.Count; i++)
         {
-            if (_allowed.Contains(audiences[i]))
+            if (allowed.Contains(audiences[i]))
             {
                 return true;
             }

@@ -50,7 +50,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         _directories = new(options.MaxEntries, time);
         _budget = new(options.OwnerReadsPerMinute, time);
         _unknownOwnerBudget = new(options.UnknownOwnerLookupsPerMinute, time);
-        _audiences = new(options.RepositoryAudiences, options.ServiceIdentifier, options.StsAudiences);
+        _audiences = new(options.RepositoryAudiences, options.ServiceIdentifier, options.StsAudiences, options.IssuerAudiences);
     }
 
     public int Order => DefaultOrder;
@@ -63,7 +63,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         }
 
         // Known without GitHub: no repository-hosted policy can accept this token, so none is read for it.
-        if (!_audiences.CouldAccept(lookup.Audiences))
+        if (!_audiences.CouldAccept(lookup.Issuer, lookup.Audiences))
         {
             LogAudienceNotForRepositoryPolicies(lookup.App.Name);
             return null;

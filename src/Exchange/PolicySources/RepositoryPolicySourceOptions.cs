@@ -32,6 +32,12 @@ public sealed class RepositoryPolicySourceOptions
     /// <summary><c>sts.audiences</c>: accepted besides <see cref="ServiceIdentifier"/> by a policy without <c>audience</c>.</summary>
     public IReadOnlyList<string> StsAudiences { get; init; } = [];
 
+    /// <summary>
+    /// Pinned issuers' own default audiences (<c>sts.issuers[].audiences</c>): such an issuer's tokens reach repository
+    /// policies only with one of these that <see cref="RepositoryAudiences"/> also allows.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> IssuerAudiences { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Policy loads that may reach GitHub per owner and minute (<c>policies.ownerReadsPerMinute</c>).</summary>
     public int OwnerReadsPerMinute { get; init; } = 60;
 

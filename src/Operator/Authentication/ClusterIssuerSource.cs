@@ -12,11 +12,15 @@ internal sealed class ClusterIssuerSource(IClusterIdentityApi api, KubernetesTok
 {
     private readonly Lock gate = new();
     private ClusterIssuerMetadata? current;
+    private string? conflict;
     private Task<ClusterIssuerMetadata?>? fetch;
     private DateTimeOffset? lastFailure;
     private DateTimeOffset lastKeyMissFetch = DateTimeOffset.MinValue;
 
     public ClusterIssuerMetadata? Current => Volatile.Read(ref current);
+
+    /// <summary>Set when the discovered issuer is also pinned: the error naming both sources (the host then stops).</summary>
+    public string? Conflict => Volatile.Read(ref conflict);
 
     /// <summary>
     /// The current snapshot, without waiting. Starts a background fetch when there is none or it is older than the refresh
@@ -144,6 +148,16 @@ internal sealed class ClusterIssuerSource(IClusterIdentityApi api, KubernetesTok
             using var discovery = await api.GetOpenIdConfigurationAsync(timeout.Token);
             using var jwks = await api.GetJsonWebKeySetAsync(timeout.Token);
             var metadata = ClusterIssuerMetadata.Read(discovery, jwks, time.GetUtcNow());
+            if (options.PinnedIssuers.TryGetValue(metadata.Issuer, out var pinnedBy))
+            {
+                // Never stored: this cluster's keys must not quietly take over (or lose to) the pinned ones.
+                var message = $"Issuer '{metadata.Issuer}' has two sources: the local cluster's service-account issuer "
+                    + $"(discovered through the API server) and {pinnedBy}; remove the pinned entry";
+                Volatile.Write(ref conflict, message);
+                KubernetesAuthenticationLog.ClusterIssuerConflict(logger, message);
+                return null;
+            }
+
             string? previousIssuer;
             lock (gate)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using GithubSts.Exchange.Identity;
 
@@ -18,13 +19,19 @@ public sealed class IssuerRoutingTokenValidator : IIdentityTokenValidator
 {
     private readonly KubernetesTokenValidator kubernetes;
     private readonly IIdentityTokenValidator generic;
+    private readonly FrozenSet<string> pinned;
 
-    public IssuerRoutingTokenValidator(KubernetesTokenValidator kubernetes, IIdentityTokenValidator generic)
+    /// <param name="pinnedIssuers">
+    /// Issuers with configured keys (<c>sts.issuers</c>, e.g. another cluster's): their tokens carry a <c>kubernetes.io</c>
+    /// claim too, but go to the generic validator at once, never waiting on this cluster's API server.
+    /// </param>
+    public IssuerRoutingTokenValidator(KubernetesTokenValidator kubernetes, IIdentityTokenValidator generic, IEnumerable<string>? pinnedIssuers = null)
     {
         ArgumentNullException.ThrowIfNull(kubernetes);
         ArgumentNullException.ThrowIfNull(generic);
         this.kubernetes = kubernetes;
         this.generic = generic;
+        pinned = (pinnedIssuers ?? []).ToFrozenSet(StringComparer.Ordinal);
     }
 
     public ValueTask<ValidatedIdentity> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -37,6 +44,11 @@ public sealed class IssuerRoutingTokenValidator : IIdentityTokenValidator
         if (string.Equals(issuer, KubernetesTokenValidator.LegacyIssuer, StringComparison.Ordinal))
         {
             return kubernetes.ValidateAsync(token, cancellationToken); // Refused there with an explicit "legacy token" reason.
+        }
+
+        if (pinned.Contains(issuer))
+        {
+            return generic.ValidateAsync(token, cancellationToken); // The cluster's issuer is never pinned (a start-up error).
         }
 
         if (kubernetes.PeekIssuerForRouting() is { } clusterIssuer)

@@ -42,4 +42,7 @@ internal static partial class KubernetesAuthenticationLog
     [LoggerMessage(EventId = 1209, Level = LogLevel.Debug,
         Message = "Kubernetes token {TokenHash} for {Subject} accepted (TokenReview: {Review})")]
     public static partial void TokenAccepted(ILogger logger, string tokenHash, string subject, string review);
+
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Critical, Message = "Configuration error: {Detail}")]
+    public static partial void ClusterIssuerConflict(ILogger logger, string detail);
 }

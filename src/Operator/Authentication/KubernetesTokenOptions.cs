@@ -42,6 +42,12 @@ public sealed class KubernetesTokenOptions
     public TimeSpan ApiTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Largest accepted token, in characters (as the generic validator's default).</summary>
+    /// <summary>
+    /// Pinned issuers (<c>sts.issuers</c>), each with the setting that pins it: the cluster's own issuer turning out to be
+    /// one of them is a start-up error naming both sources, never a silent choice between two sets of keys.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> PinnedIssuers { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public int MaxTokenBytes { get; init; } = 16 * 1024;
 
     /// <summary>Bound on the positive TokenReview cache (least recently used entries are evicted).</summary>

@@ -62,6 +62,9 @@ public sealed class KubernetesTokenValidator
     /// </summary>
     public async Task InitializeAsync(CancellationToken ct) => _ = await source.RefreshNowAsync(ct);
 
+    /// <summary>The start-up error when the cluster's issuer is also pinned (<c>sts.issuers</c>); null otherwise.</summary>
+    internal string? IssuerConflict => source.Conflict;
+
     /// <summary>The issuer to route by, without waiting; starts a background (re)discovery when missing or stale.</summary>
     internal string? PeekIssuerForRouting() => source.Peek()?.Issuer;
 

@@ -62,6 +62,14 @@ public static class GithubStsHost
         StartupLog.Mode(app.Logger, cluster?.Server);
 
         await app.RunAsync();
+
+        // The cluster's issuer is known only once discovered: also pinned (sts.issuers), it stopped the host.
+        if (cluster is not null && app.Services.GetService<Authentication.KubernetesTokenValidator>()?.IssuerConflict is { } conflict)
+        {
+            await Console.Error.WriteLineAsync($"github-sts: invalid configuration: {conflict}");
+            return 2;
+        }
+
         return 0;
     }
 

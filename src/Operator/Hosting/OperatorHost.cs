@@ -203,6 +203,12 @@ public sealed partial class OperatorHost(
                 LogIssuerDiscoveryFailed(e.GetType().Name);
             }
 
+            if (clusterTokens.IssuerConflict is { } conflict)
+            {
+                // A configuration error, not an outage: retrying cannot fix it, so the host stops with the message.
+                throw new InvalidOperationException(conflict);
+            }
+
             if (clusterTokens.ClusterIssuer is not null)
             {
                 LogClusterIssuer(clusterTokens.ClusterIssuer);

@@ -35,6 +35,9 @@ public static class OperatorServiceCollectionExtensions
                 RequirePodBinding = settings.RequirePodBinding,
                 ClockSkew = options.Oidc.ClockSkew,
                 MaxTokenLifetime = options.Oidc.MaxTokenLifetime,
+                PinnedIssuers = options.Oidc.PinnedIssuers
+                    .Select((p, i) => (p.Issuer, Setting: $"sts.issuers[{i}]"))
+                    .ToDictionary(p => p.Issuer, p => p.Setting, StringComparer.Ordinal),
             },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KubernetesTokenValidator>>()));
@@ -43,7 +46,9 @@ public static class OperatorServiceCollectionExtensions
         services.AddSingleton(new ClusterAppRegistry(options.Apps));
         services.Replace(ServiceDescriptor.Singleton<IGitHubAppRegistry>(sp => sp.GetRequiredService<ClusterAppRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<IIdentityTokenValidator>(sp => new IssuerRoutingTokenValidator(
-            sp.GetRequiredService<KubernetesTokenValidator>(), sp.GetRequiredService<Exchange.Identity.OidcTokenValidator>())));
+            sp.GetRequiredService<KubernetesTokenValidator>(),
+            sp.GetRequiredService<Exchange.Identity.OidcTokenValidator>(),
+            options.Oidc.PinnedIssuers.Select(p => p.Issuer))));
 
         services.AddSingleton(sp =>
         {

@@ -100,6 +100,27 @@ public sealed class IssuerRoutingTokenValidatorTests : KubernetesTokenTestBase
     }
 
     [Fact]
+    public async Task A_pinned_other_cluster_is_routed_to_the_generic_validator_without_waiting_for_this_api_server()
+    {
+        Api.MetadataFailure = new HttpRequestException("Connection refused");
+        var kubernetes = CreateValidator();
+        await kubernetes.InitializeAsync(CancellationToken.None);
+        var calls = Api.DiscoveryCalls;
+        const string ClusterB = "https://oidc.cluster-b.example.com";
+        var router = new IssuerRoutingTokenValidator(kubernetes, generic, [ClusterB]);
+
+        await router.ValidateAsync(CreateToken((_, p) => p["iss"] = ClusterB), CancellationToken.None);
+
+        Assert.Equal(1, generic.Calls);
+        Assert.Equal(calls, Api.DiscoveryCalls);
+
+        // Exact match only: a near miss still cannot be told apart from this cluster's tokens before discovery.
+        await Assert.ThrowsAsync<IdentityProviderUnavailableException>(
+            () => router.ValidateAsync(CreateToken((_, p) => p["iss"] = ClusterB + "/"), CancellationToken.None).AsTask());
+        Assert.Equal(1, generic.Calls);
+    }
+
+    [Fact]
     public async Task Before_discovery_a_kubernetes_token_waits_for_it_and_is_validated()
     {
         var router = new IssuerRoutingTokenValidator(CreateValidator(), generic); // Never initialized.

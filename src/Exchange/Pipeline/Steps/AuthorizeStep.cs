@@ -9,7 +9,7 @@ public sealed class AuthorizeStep(ServiceIdentity service) : IExchangeStep
 
     public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var decision = TrustPolicyEvaluator.Evaluate(context.Policy.Policy, context.Caller, service.Audiences);
+        var decision = TrustPolicyEvaluator.Evaluate(context.Policy.Policy, context.Caller, service.AudiencesFor(context.Caller.Issuer));
         if (decision.Allowed)
         {
             return ValueTask.CompletedTask;

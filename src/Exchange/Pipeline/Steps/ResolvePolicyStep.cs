@@ -16,7 +16,7 @@ public sealed class ResolvePolicyStep(IEnumerable<IPolicySource> sources, Servic
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var lookup = new PolicyLookup(context.App, context.Target, context.Identity) { Audiences = context.Caller.Audiences };
+        var lookup = new PolicyLookup(context.App, context.Target, context.Identity) { Audiences = context.Caller.Audiences, Issuer = context.Caller.Issuer };
         ResolvedPolicy? yielding = null;
         foreach (var source in _sources)
         {
