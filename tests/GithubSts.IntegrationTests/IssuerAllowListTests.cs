@@ -93,27 +93,4 @@ public sealed class IssuerAllowListTests
         Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains(host.Issuer.Iss, StringComparison.Ordinal));
         Assert.DoesNotContain(log.Entries, e => e.Message.Contains("allowAnyIssuer", StringComparison.Ordinal));
     }
-
-    private sealed record LogEntry(LogLevel Level, string Message);
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<LogEntry> entries = new();
-
-        public IReadOnlyList<LogEntry> Entries => [.. entries];
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(logLevel, formatter(state, exception)));
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -303,27 +303,4 @@ public sealed class PinnedIssuerTests : IDisposable
             await Task.Delay(250);
         }
     }
-
-    private sealed record LogEntry(LogLevel Level, string Message);
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ILogger
-    {
-        private readonly ConcurrentQueue<LogEntry> entries = new();
-
-        public IReadOnlyList<LogEntry> Entries => [.. entries];
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(logLevel, formatter(state, exception)));
-
-        public void Dispose()
-        {
-        }
-    }
 }

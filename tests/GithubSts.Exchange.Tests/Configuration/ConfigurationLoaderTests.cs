@@ -6,7 +6,6 @@ namespace GithubSts.Exchange.Tests.Configuration;
 
 public sealed class ConfigurationLoaderTests : IDisposable
 {
-    private static readonly string Pem = CreatePem();
     private readonly string _directory = Directory.CreateTempSubdirectory("githubsts-config").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -19,7 +18,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
             ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
             ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
             ["GITHUBSTS_GITHUB_APP_ID"] = "123",
-            ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
+            ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = MinimalEnvironment.AppKeyPem,
             ["GITHUBSTS_GITHUB_APP_NAME"] = "ci",
         });
 
@@ -38,7 +37,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     public void File_settings_are_read_and_environment_overrides_them()
     {
         var keyPath = Path.Combine(_directory, "key.pem");
-        File.WriteAllText(keyPath, Pem);
+        File.WriteAllText(keyPath, MinimalEnvironment.AppKeyPem);
         var config = Write($"""
             sts:
               identifier: sts.example.com
@@ -200,24 +199,12 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(["http://127.0.0.1:5556"], options.Oidc.AllowedIssuers);
     }
 
-    private static Dictionary<string, string> Env() => new()
-    {
-        ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
-        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
-        ["GITHUBSTS_GITHUB_APP_ID"] = "123",
-        ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
-    };
+    private static Dictionary<string, string> Env() => MinimalEnvironment.Create();
 
     private string Write(string yaml)
     {
         var path = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".yaml");
         File.WriteAllText(path, yaml);
         return path;
-    }
-
-    private static string CreatePem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
     }
 }

@@ -6,7 +6,6 @@ namespace GithubSts.Exchange.Tests.Configuration;
 /// <summary>Issue 11 §3: <c>sts.githubActionsIssuers</c> and <c>GITHUBSTS_STS_GITHUB_ACTIONS_ISSUERS</c>.</summary>
 public sealed class GitHubActionsIssuersConfigurationTests : IDisposable
 {
-    private static readonly string Pem = CreatePem();
     private readonly string _directory = Directory.CreateTempSubdirectory("githubsts-gha").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -53,17 +52,5 @@ public sealed class GitHubActionsIssuersConfigurationTests : IDisposable
         Assert.Equal("sts.githubActionsIssuers", Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(null, environment)).Setting);
     }
 
-    private static Dictionary<string, string> Env() => new()
-    {
-        ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
-        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
-        ["GITHUBSTS_GITHUB_APP_ID"] = "1",
-        ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
-    };
-
-    private static string CreatePem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
-    }
+    private static Dictionary<string, string> Env() => MinimalEnvironment.Create();
 }

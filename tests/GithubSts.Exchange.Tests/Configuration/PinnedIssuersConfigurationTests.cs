@@ -9,7 +9,6 @@ namespace GithubSts.Exchange.Tests.Configuration;
 public sealed class PinnedIssuersConfigurationTests : IDisposable
 {
     private const string Pinned = "https://cluster-b.example/issuer";
-    private static readonly string Pem = CreatePem();
     private static readonly TestSigningKey Key = TestSigningKey.CreateRsa("b-1");
     private readonly string directory = Directory.CreateTempSubdirectory("githubsts-pincfg").FullName;
 
@@ -139,17 +138,5 @@ public sealed class PinnedIssuersConfigurationTests : IDisposable
 
     private static string Jwks(params JsonObject[] keys) => new JsonObject { ["keys"] = new JsonArray([.. keys]) }.ToJsonString();
 
-    private static Dictionary<string, string> Env() => new()
-    {
-        ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
-        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
-        ["GITHUBSTS_GITHUB_APP_ID"] = "1",
-        ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
-    };
-
-    private static string CreatePem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
-    }
+    private static Dictionary<string, string> Env() => MinimalEnvironment.Create();
 }

@@ -7,7 +7,6 @@ namespace GithubSts.Exchange.Tests.Configuration;
 /// <summary>Issue 11 §5: <c>apps[].signer</c> names a KMS instead of a key; exactly one of the two, checked before start.</summary>
 public sealed class SignerConfigurationTests : IDisposable
 {
-    private static readonly string Pem = CreatePem();
     private readonly string _directory = Directory.CreateTempSubdirectory("githubsts-signer").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -40,7 +39,7 @@ public sealed class SignerConfigurationTests : IDisposable
     public void A_key_and_a_signer_together_are_refused()
     {
         var keyPath = Path.Combine(_directory, "key.pem");
-        File.WriteAllText(keyPath, Pem);
+        File.WriteAllText(keyPath, MinimalEnvironment.AppKeyPem);
         var e = Assert.Throws<ConfigurationException>(() => Load($"""
             privateKey: {keyPath}
             signer: {"{"}kind: aws-kms, keyId: alias/github-sts, region: eu-west-1{"}"}
@@ -107,11 +106,5 @@ public sealed class SignerConfigurationTests : IDisposable
             {indented}
             """);
         return GithubStsConfigurationLoader.Load(path, new Dictionary<string, string>());
-    }
-
-    private static string CreatePem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
     }
 }

@@ -6,7 +6,6 @@ namespace GithubSts.Exchange.Tests.Configuration;
 /// <summary>Issue 11 §1: <c>sts.audiences</c> and <c>GITHUBSTS_STS_AUDIENCES</c>, and why a bad list stops startup.</summary>
 public sealed class StsAudiencesConfigurationTests : IDisposable
 {
-    private static readonly string Pem = CreatePem();
     private readonly string _directory = Directory.CreateTempSubdirectory("githubsts-aud").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -104,17 +103,5 @@ public sealed class StsAudiencesConfigurationTests : IDisposable
         Assert.Contains(problem, e.Message, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, string> Env() => new()
-    {
-        ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
-        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
-        ["GITHUBSTS_GITHUB_APP_ID"] = "1",
-        ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
-    };
-
-    private static string CreatePem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
-    }
+    private static Dictionary<string, string> Env() => MinimalEnvironment.Create();
 }

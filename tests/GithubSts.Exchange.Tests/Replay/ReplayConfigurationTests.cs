@@ -3,11 +3,12 @@ using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.Replay;
 using GithubSts.Exchange.Replay.Redis;
 
+using GithubSts.Exchange.Tests.Configuration;
+
 namespace GithubSts.Exchange.Tests.Replay;
 
 public sealed class ReplayConfigurationTests : IDisposable
 {
-    private static readonly string Pem = CreatePem();
     private readonly string _directory = Directory.CreateTempSubdirectory("githubsts-replay-config").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -133,17 +134,5 @@ public sealed class ReplayConfigurationTests : IDisposable
         Assert.Equal("replay.redis.tlsCaFile", Assert.Throws<ConfigurationException>(() => GithubStsConfigurationLoader.Load(null, environment)).Setting);
     }
 
-    private static Dictionary<string, string> Env() => new()
-    {
-        ["GITHUBSTS_STS_IDENTIFIER"] = "sts.example.com",
-        ["GITHUBSTS_STS_ALLOWED_ISSUERS"] = "https://token.actions.githubusercontent.com",
-        ["GITHUBSTS_GITHUB_APP_ID"] = "123",
-        ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = Pem,
-    };
-
-    private static string CreatePem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportRSAPrivateKeyPem();
-    }
+    private static Dictionary<string, string> Env() => MinimalEnvironment.Create();
 }

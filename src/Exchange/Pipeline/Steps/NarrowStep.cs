@@ -45,11 +45,12 @@ public sealed class NarrowStep : IExchangeStep
 
     private static IReadOnlyList<string> NarrowRepositories(IReadOnlyList<string> requested, ExchangeContext context)
     {
-        var policy = context.Policy.Policy;
         var scopeRepository = context.Target.Repository;
+        var orgPolicyRepository = context.App.OrgPolicyRepository;
+        var plan = MintTokenStep.RepositoriesFor(scopeRepository, context.Policy.Policy, orgPolicyRepository);
         foreach (var name in requested)
         {
-            var why = WhyNotAllowed(name, scopeRepository, policy, context.App.OrgPolicyRepository);
+            var why = WhyNotAllowed(name, scopeRepository, plan, orgPolicyRepository);
             if (why is not null)
             {
                 throw ExchangeException.ExceedsPolicy($"repository {name} {why}", $"policy {context.Policy.Origin}: requested repository {name} {why}");
@@ -59,8 +60,8 @@ public sealed class NarrowStep : IExchangeStep
         return requested;
     }
 
-    /// <summary>Null when the policy grants <paramref name="name"/> for this scope; otherwise why not.</summary>
-    internal static string? WhyNotAllowed(string name, string? scopeRepository, CompiledTrustPolicy policy, string orgPolicyRepository)
+    /// <summary>Null when the policy's repository plan grants <paramref name="name"/> for this scope; otherwise why not.</summary>
+    internal static string? WhyNotAllowed(string name, string? scopeRepository, MintTokenStep.RepositoryPlan plan, string orgPolicyRepository)
     {
         // GitHub repository names are case-insensitive, as MintTokenStep treats them.
         if (scopeRepository is not null && !string.Equals(name, scopeRepository, StringComparison.OrdinalIgnoreCase))
@@ -68,7 +69,6 @@ public sealed class NarrowStep : IExchangeStep
             return $"is outside the requested scope (only {scopeRepository})";
         }
 
-        var plan = MintTokenStep.RepositoriesFor(scopeRepository, policy, orgPolicyRepository);
         if (plan.Repositories is { } listed)
         {
             return listed.Contains(name, StringComparer.OrdinalIgnoreCase) ? null : "is not granted by the policy";
