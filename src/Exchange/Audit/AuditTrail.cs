@@ -50,6 +50,16 @@ public sealed partial class AuditTrail : BackgroundService, IExchangeObserver
         }
     }
 
+    /// <summary>Writes an event that is not an exchange (the operator's GitHubToken issuances and revocations).</summary>
+    public void Record(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        if (!_queue.Writer.TryWrite(auditEvent))
+        {
+            Dropped.Add(1);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var file = _options.FilePath is null ? null : new AuditFileSink(_options, _time);

@@ -35,6 +35,8 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_KUBERNETES_TOKEN_REVIEW"] = (s, n, v) => s.Kubernetes.TokenReview = ParseBoolean(n, v),
         ["GITHUBSTS_KUBERNETES_REQUIRE_POD_BINDING"] = (s, n, v) => s.Kubernetes.RequirePodBinding = ParseBoolean(n, v),
         ["GITHUBSTS_KUBERNETES_LEASE_NAME"] = (s, _, v) => s.Kubernetes.LeaseName = v,
+        ["GITHUBSTS_KUBERNETES_GITHUB_TOKENS_ENABLED"] = (s, n, v) => s.Kubernetes.GithubTokens.Enabled = ParseBoolean(n, v),
+        ["GITHUBSTS_KUBERNETES_GITHUB_TOKENS_MINTS_PER_MINUTE"] = (s, n, v) => s.Kubernetes.GithubTokens.MintsPerMinute = (int)ParseInteger(n, v),
         ["GITHUBSTS_LOGGING_FORMAT"] = (s, _, v) => s.Logging.Format = v,
         ["GITHUBSTS_LIMITS_RATE_LIMIT_ENABLED"] = (s, n, v) => s.Limits.RateLimit.Enabled = ParseBoolean(n, v),
         ["GITHUBSTS_LIMITS_RATE_LIMIT_PERMITS_PER_SECOND"] = (s, n, v) => s.Limits.RateLimit.PermitsPerSecond = (int)ParseInteger(n, v),

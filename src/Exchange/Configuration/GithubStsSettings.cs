@@ -169,6 +169,18 @@ public sealed class KubernetesSettings
     public bool RequirePodBinding { get; set; }
 
     public string LeaseName { get; set; } = "github-sts-leader";
+
+    /// <summary>GitHubTokens: tokens delivered into Secrets of tenant namespaces (off unless the chart grants the RBAC).</summary>
+    public GithubTokenSettings GithubTokens { get; set; } = new();
+}
+
+/// <summary><c>kubernetes.githubTokens</c>.</summary>
+public sealed class GithubTokenSettings
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>GitHubToken mints per App in any minute (exchanges are not counted): the share of the App's rate limit GitHubTokens may use.</summary>
+    public int MintsPerMinute { get; set; } = 30;
 }
 
 /// <summary>Single-use tokens: a token (issuer + jti, or its hash) is exchanged at most once.</summary>

@@ -299,6 +299,11 @@ internal static class SettingsValidator
             throw new ConfigurationException("kubernetes.leaseName", "must be a lower-case DNS label");
         }
 
+        if (kubernetes.GithubTokens.MintsPerMinute is < 1 or > 1000)
+        {
+            throw new ConfigurationException("kubernetes.githubTokens.mintsPerMinute", "must be between 1 and 1000");
+        }
+
         return kubernetes;
     }
 

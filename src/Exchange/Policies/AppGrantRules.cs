@@ -21,13 +21,22 @@ public static class AppGrantRules
         CompiledTrustPolicy policy, string appName, IReadOnlyDictionary<string, string>? maxPermissions, bool allowOrganizationPermissions)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        return Check(policy.Permissions, policy.Kind, appName, maxPermissions, allowOrganizationPermissions);
+    }
+
+    /// <summary>The same rules for permissions that are not a policy's (a GitHubToken's, in the operator).</summary>
+    public static IReadOnlyList<PolicyError> Check(
+        IReadOnlyDictionary<string, string> permissions, PolicyScopeKind kind, string appName,
+        IReadOnlyDictionary<string, string>? maxPermissions, bool allowOrganizationPermissions)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
         var errors = new List<PolicyError>();
-        foreach (var (name, level) in policy.Permissions)
+        foreach (var (name, level) in permissions)
         {
             var field = $"permissions.{name}";
 
             // The compiler already refuses these; asked again so a policy built any other way cannot slip through.
-            if (PermissionRules.OutsideScope(name, policy.Kind) is { } problem)
+            if (PermissionRules.OutsideScope(name, kind) is { } problem)
             {
                 errors.Add(new PolicyError(PolicyErrorCode.PermissionOutsideScope, field, problem));
                 continue;

@@ -43,7 +43,16 @@ public static class TrustPolicyAdmission
     public static Refusal? CheckGrant(
         CompiledTrustPolicy policy, string appDescription, IReadOnlyDictionary<string, string>? maxPermissions, bool allowOrganizationPermissions)
     {
-        if (AppGrantRules.Check(policy, appDescription, maxPermissions, allowOrganizationPermissions) is not [var first, ..])
+        ArgumentNullException.ThrowIfNull(policy);
+        return CheckGrant(policy.Permissions, policy.Kind, appDescription, maxPermissions, allowOrganizationPermissions);
+    }
+
+    /// <summary>The same for permissions that are not a policy's (a GitHubToken's).</summary>
+    public static Refusal? CheckGrant(
+        IReadOnlyDictionary<string, string> permissions, PolicyScopeKind kind, string appDescription,
+        IReadOnlyDictionary<string, string>? maxPermissions, bool allowOrganizationPermissions)
+    {
+        if (AppGrantRules.Check(permissions, kind, appDescription, maxPermissions, allowOrganizationPermissions) is not [var first, ..])
         {
             return null;
         }

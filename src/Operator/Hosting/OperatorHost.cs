@@ -1,8 +1,12 @@
+using GithubSts.Exchange.Audit;
+using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Health;
+using GithubSts.Exchange.Telemetry;
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Authentication;
 using GithubSts.Operator.Controllers;
+using GithubSts.Operator.GitHubTokens;
 using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
@@ -24,6 +28,9 @@ public sealed partial class OperatorHost(
     KubernetesTokenValidator clusterTokens,
     LeaderElector elector,
     ServiceReadiness readiness,
+    GithubTokenSettings githubTokens,
+    AuditTrail audit,
+    GithubStsMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -57,6 +64,14 @@ public sealed partial class OperatorHost(
             // A reconcile is microseconds of CPU plus one status write: the workers mostly wait on the API server, and
             // enough of them keep the index close behind a mass apply (5,000 policies: 43 s → 24 s Ready with 16).
             new ControllerOptions { Workers = 16 });
+
+        var tokenController = githubTokens.Enabled
+            ? new GitHubTokenController(client, githubTokens, apps, namespaces, registry, github, status, audit, metrics, context, elector, time, loggers)
+            : null;
+        if (tokenController is not null)
+        {
+            readiness.AddCheck("githubtoken informer", () => tokenController.HasSynced);
+        }
 
         // Not ready until every TrustPolicy the cluster held at start-up is in the index (or known to be refused):
         // a new replica must not answer 403 for policies that exist.
@@ -151,6 +166,11 @@ public sealed partial class OperatorHost(
             namespaces.RunAsync(stoppingToken),
             elector.RunAsync(stoppingToken),
         };
+        if (tokenController is not null)
+        {
+            tasks.Add(tokenController.RunInformerAsync(stoppingToken));
+        }
+
         try
         {
             await Task.WhenAll(apps.WaitForSyncAsync(stoppingToken), policies.WaitForSyncAsync(stoppingToken),
@@ -164,6 +184,13 @@ public sealed partial class OperatorHost(
             await WaitBoundedAsync(Task.WhenAll(appController.Initial.Completion, issuerDiscovered), stoppingToken);
             policyController.Initial.Expect(policies.List().Select(ObjectKey.For));
             tasks.Add(policyController.RunAsync(stoppingToken));
+            if (tokenController is not null)
+            {
+                // Admitted against their App's state like policies, so started once the Apps were first reconciled.
+                await tokenController.WaitForSyncAsync(stoppingToken);
+                tasks.Add(tokenController.RunControllerAsync(stoppingToken));
+            }
+
             await Task.WhenAll(tasks);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

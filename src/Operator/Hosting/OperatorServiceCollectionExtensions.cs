@@ -41,6 +41,7 @@ public static class OperatorServiceCollectionExtensions
             },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KubernetesTokenValidator>>()));
+        services.AddSingleton(settings.GithubTokens);
         services.AddSingleton(sp => new OperatorContext(operatorNamespace, () => sp.GetRequiredService<KubernetesTokenValidator>().ClusterIssuer));
 
         services.AddSingleton(new ClusterAppRegistry(options.Apps));

@@ -61,4 +61,25 @@ public static class ConditionReasons
     public const string PatternBudgetExceeded = "PatternBudgetExceeded";
     public const string NotAccepted = "NotAccepted";
     public const string Indexed = "Indexed";
+
+    // GitHubToken: Ready (also AppNotFound, AppNotReady, NamespaceNotAllowed, NotGranted, PermissionsExceedApp,
+    // OrganizationPermissionsNotAllowed, InvalidSpec)
+
+    /// <summary>A token is in the Secret and is renewed before it expires.</summary>
+    public const string Issued = "Issued";
+
+    /// <summary>A Secret of that name exists and is not owned by this GitHubToken: it is never touched.</summary>
+    public const string SecretConflict = "SecretConflict";
+
+    /// <summary>GitHub refused the mint (App not installed on the owner, a repository it cannot see, 403/422).</summary>
+    public const string GitHubRefused = "GitHubRefused";
+
+    /// <summary>GitHub could not be reached or answered 5xx: retried with backoff, the current token kept.</summary>
+    public const string GitHubUnavailable = "GitHubUnavailable";
+
+    /// <summary>GitHub rate-limited the App: retried after its Retry-After, the current token kept.</summary>
+    public const string RateLimited = "RateLimited";
+
+    /// <summary>The App's GitHubToken mint budget for this minute is spent: issued as soon as it allows.</summary>
+    public const string MintBudgetExhausted = "MintBudgetExhausted";
 }

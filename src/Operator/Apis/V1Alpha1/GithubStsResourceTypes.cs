@@ -10,4 +10,6 @@ public static class GithubStsResourceTypes
     public static ResourceType GitHubApps { get; } = new(Group, Version, "githubapps", "GitHubApp", Namespaced: false);
 
     public static ResourceType TrustPolicies { get; } = new(Group, Version, "trustpolicies", "TrustPolicy", Namespaced: true);
+
+    public static ResourceType GitHubTokens { get; } = new(Group, Version, "githubtokens", "GitHubToken", Namespaced: true);
 }
