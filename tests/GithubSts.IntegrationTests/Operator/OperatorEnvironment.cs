@@ -50,7 +50,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
         Cluster = await KubeApiServer.StartAsync();
         Admin = Cluster.CreateClient();
         await Cluster.KubectlAsync("apply", "--validate=false", "-f", Path.Combine(RepositoryPaths.Root, "config", "crds"));
-        await Cluster.KubectlAsync("wait", "--for=condition=Established", "--timeout=60s", "crd/githubapps.githubsts.io", "crd/trustpolicies.githubsts.io");
+        await Cluster.KubectlAsync("wait", "--for=condition=Established", "--timeout=60s", "crd/githubapps.githubsts.io", "crd/trustpolicies.githubsts.io", "crd/githubtokens.githubsts.io");
         await Cluster.EnsureNamespaceAsync(OperatorNamespace);
 
         GitHub = await GitHubSimulator.StartAsync();
@@ -72,6 +72,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
             ["GITHUBSTS_AUDIT_STDOUT"] = "false",
             ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
             ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0", // tests stop replicas often; ShutdownTests cover the delay
+            ["GITHUBSTS_KUBERNETES_GITHUB_TOKENS_ENABLED"] = "true",
         };
         configure?.Invoke(environment);
         var options = GithubStsConfigurationLoader.Load(null, environment, requireApps: false);
@@ -146,6 +147,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
     {
         GitHubApp app => app.Status?.Conditions,
         TrustPolicy policy => policy.Status?.Conditions,
+        GitHubToken token => token.Status?.Conditions,
         _ => null,
     };
 

@@ -93,7 +93,7 @@ public sealed partial class GitHubSimulator
         var selection = tampering?.ReportAllRepositories == true ? "all"
             : request.Repositories is not null ? "selected" : installation.RepositorySelection;
         var token = tampering?.EmptyToken == true || tampering?.OmitToken == true ? string.Empty : NewToken(app.Id);
-        var expiresAt = TruncateToSeconds(_time.GetUtcNow().AddHours(1));
+        var expiresAt = TruncateToSeconds(_time.GetUtcNow().Add(TokenLifetime));
         lock (_gate)
         {
             if (token.Length > 0)
