@@ -10,7 +10,8 @@ namespace GithubSts.Operator.GitHubTokens;
 /// <c>githubtoken</c>: <c>result</c> <c>success</c> (reason <c>issued</c> or <c>renewed</c>) or <c>revoked</c>
 /// (reason <c>deleted</c>, <c>withdrawn</c> or <c>replaced</c>), <c>identity</c> the resource's namespace/name.
 /// </summary>
-public sealed class GitHubTokenAudit(AuditTrail trail, TimeProvider time)
+/// <remarks>Nothing is written when the audit trail is off (neither <c>audit.stdout</c> nor <c>audit.filePath</c>).</remarks>
+public sealed class GitHubTokenAudit(AuditTrail? trail, TimeProvider time)
 {
     public const string Endpoint = "githubtoken";
     public const string Issued = "issued";
@@ -22,7 +23,7 @@ public sealed class GitHubTokenAudit(AuditTrail trail, TimeProvider time)
     public void Minted(GitHubToken resource, string app, string scope, long installationId, InstallationToken token, string reason, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(token);
-        trail.Record(Event(resource, app, scope, "success", reason, duration) with
+        trail?.Record(Event(resource, app, scope, "success", reason, duration) with
         {
             InstallationId = installationId,
             Permissions = token.Permissions,
@@ -32,7 +33,7 @@ public sealed class GitHubTokenAudit(AuditTrail trail, TimeProvider time)
     }
 
     public void Revoked(GitHubToken resource, string app, string scope, string fingerprint, bool revoked, string reason) =>
-        trail.Record(Event(resource, app, scope, "revoked", reason, TimeSpan.Zero) with { TokenSha256 = fingerprint, TokenRevoked = revoked });
+        trail?.Record(Event(resource, app, scope, "revoked", reason, TimeSpan.Zero) with { TokenSha256 = fingerprint, TokenRevoked = revoked });
 
     private AuditEvent Event(GitHubToken resource, string app, string scope, string result, string reason, TimeSpan duration) => new()
     {

@@ -29,7 +29,7 @@ public sealed class GitHubTokenController
         ClusterAppRegistry registry,
         GitHubApiClient github,
         StatusWriter status,
-        AuditTrail auditTrail,
+        AuditTrail? auditTrail,
         GithubStsMetrics metrics,
         OperatorContext context,
         LeaderElector elector,

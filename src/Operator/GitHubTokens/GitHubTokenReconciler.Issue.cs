@@ -23,7 +23,7 @@ public sealed partial class GitHubTokenReconciler
             && string.Equals(current.SecretName, request.Secret.Name, StringComparison.Ordinal);
         if (sameSpec && current!.ExpiresAt is { } expiresAt && expiresAt > now)
         {
-            var renewAt = RenewalSchedule.RenewAt(current.RefreshedAt ?? now, expiresAt, request.RefreshBefore, resource.Metadata.Uid ?? key.ToString());
+            var renewAt = RenewalSchedule.RenewAt(current.RefreshedAt ?? now, expiresAt, request.RefreshBefore, resource.Metadata.Uid ?? string.Empty);
             if (renewAt > now)
             {
                 // Still good (e.g. after a failover, or after the App was briefly not ready): say so, renew when due.
@@ -115,7 +115,7 @@ public sealed partial class GitHubTokenReconciler
             TokenFingerprint = TokenFingerprint.Sha256(token.Token),
         };
         await ReportAsync(resource, ConditionReasons.Issued, IssuedMessage(request, token.ExpiresAt), issued, ct);
-        var next = RenewalSchedule.RenewAt(now, token.ExpiresAt, request.RefreshBefore, resource.Metadata.Uid ?? key.ToString());
+        var next = RenewalSchedule.RenewAt(now, token.ExpiresAt, request.RefreshBefore, resource.Metadata.Uid ?? string.Empty);
         return ReconcileResult.After(next > now ? next - now : TimeSpan.FromSeconds(1));
     }
 

@@ -46,9 +46,21 @@ public sealed partial class GitHubTokenReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
     {
-        if (!resources.IsLeader || !tokens.TryGet(key.Namespace, key.Name, out var resource))
+        if (!resources.IsLeader || !tokens.TryGet(key.Namespace, key.Name, out var cached))
         {
             _failures.TryRemove(key, out _);
+            return ReconcileResult.Done;
+        }
+
+        // The informer's copy may lag behind this leader's own last write (a status update not yet watched): good
+        // enough to see that nothing is due, but every mint, revocation and Secret write decides on a fresh read.
+        if (NothingDue(cached) is { } wait)
+        {
+            return ReconcileResult.After(wait);
+        }
+
+        if (await resources.ReadAsync(key, ct) is not { } resource)
+        {
             return ReconcileResult.Done;
         }
 
@@ -81,6 +93,28 @@ public sealed partial class GitHubTokenReconciler(
         }
 
         return await IssueIfDueAsync(key, resource, request, app!, ct);
+    }
+
+    /// <summary>How long until the renewal, when the resource is admitted, Ready with a token for its generation, and not due.</summary>
+    private TimeSpan? NothingDue(GitHubToken resource)
+    {
+        var status = resource.Status;
+        if (resource.Metadata.DeletionTimestamp is not null
+            || resource.Metadata.Finalizers?.Contains(Finalizer, StringComparer.Ordinal) != true
+            || status is not { TokenFingerprint: not null, ExpiresAt: { } expiresAt }
+            || status.IssuedGeneration != resource.Metadata.Generation
+            || status.ObservedGeneration != resource.Metadata.Generation
+            || GitHubTokenResources.ReadyOf(status.Conditions) is not { Reason: ConditionReasons.Issued }
+            || GitHubTokenSpecRules.Validate(resource).Request is not { } request
+            || !string.Equals(status.SecretName, request.Secret.Name, StringComparison.Ordinal)
+            || Admit(resource, request).Refusal is not null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var renewAt = RenewalSchedule.RenewAt(status.RefreshedAt ?? now, expiresAt, request.RefreshBefore, resource.Metadata.Uid ?? string.Empty);
+        return renewAt > now ? renewAt - now : null;
     }
 
     private (GitHubAppRuntime? App, TrustPolicyAdmission.Refusal? Refusal) Admit(GitHubToken resource, TokenRequest request)

@@ -4,6 +4,7 @@ using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Controllers;
 using GithubSts.Operator.Kubernetes;
 using GithubSts.Operator.Kubernetes.Models;
+using GithubSts.Operator.Runtime;
 
 namespace GithubSts.Operator.GitHubTokens;
 
@@ -11,6 +12,19 @@ namespace GithubSts.Operator.GitHubTokens;
 public sealed class GitHubTokenResources(KubernetesApiClient client, StatusWriter status)
 {
     public bool IsLeader => status.IsLeader;
+
+    /// <summary>The resource as the API server has it now; null when it is gone.</summary>
+    public async Task<GitHubToken?> ReadAsync(ObjectKey key, CancellationToken ct)
+    {
+        try
+        {
+            return await client.GetAsync<GitHubToken>(GithubStsResourceTypes.GitHubTokens, key.Namespace, key.Name, ct);
+        }
+        catch (KubernetesNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The resource with <paramref name="finalizer"/>, added if it was missing.</summary>
     public async Task<GitHubToken> EnsureFinalizerAsync(GitHubToken resource, string finalizer, CancellationToken ct)

@@ -29,7 +29,7 @@ public sealed partial class OperatorHost(
     LeaderElector elector,
     ServiceReadiness readiness,
     GithubTokenSettings githubTokens,
-    AuditTrail audit,
+    IEnumerable<AuditTrail> audit,
     GithubStsMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
@@ -66,7 +66,7 @@ public sealed partial class OperatorHost(
             new ControllerOptions { Workers = 16 });
 
         var tokenController = githubTokens.Enabled
-            ? new GitHubTokenController(client, githubTokens, apps, namespaces, registry, github, status, audit, metrics, context, elector, time, loggers)
+            ? new GitHubTokenController(client, githubTokens, apps, namespaces, registry, github, status, audit.FirstOrDefault(), metrics, context, elector, time, loggers)
             : null;
         if (tokenController is not null)
         {

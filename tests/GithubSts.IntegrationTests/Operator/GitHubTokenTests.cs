@@ -86,6 +86,10 @@ public sealed class GitHubTokenTests(OperatorEnvironment env, ITestOutputHelper 
         var line = await EventuallyAsync(() => audit.FirstOrDefault(a => a.Identity == $"{ns}/ci"));
         Assert.Equal(("githubtoken", "success", "issued", app, scope, ready.Status.TokenFingerprint), (line.Endpoint, line.Result, line.Reason, line.App, line.Scope, line.TokenSha256));
         Assert.DoesNotContain(mint.Token, System.Text.Json.JsonSerializer.Serialize(ready), StringComparison.Ordinal);
+
+        // One mint, however many reconciles the finalizer, status and Secret writes caused.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(audit, a => a.Identity == $"{ns}/ci");
     }
 
     [KubernetesFact]
