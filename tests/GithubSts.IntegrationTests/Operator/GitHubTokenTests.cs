@@ -1,8 +1,10 @@
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.GitHubTokens;
+using GithubSts.Operator.Runtime;
 using GithubSts.Testing.Kubernetes;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace GithubSts.IntegrationTests.Operator;
@@ -114,6 +116,7 @@ public sealed class GitHubTokenTests(OperatorEnvironment env, ITestOutputHelper 
             Assert.Equal(renewed.Status.TokenFingerprint, Fingerprint(secondToken));
             Assert.False(env.GitHub.IsRevoked(firstToken), "a renewal must not revoke the previous token");
             Assert.Contains(audit, a => a.Identity == $"{ns}/ci" && a.Reason == "renewed" && a.TokenSha256 == renewed.Status.TokenFingerprint);
+            await env.DeleteTokenAsync(ns, "ci");
         }
         finally
         {
@@ -206,6 +209,62 @@ public sealed class GitHubTokenTests(OperatorEnvironment env, ITestOutputHelper 
         Assert.Equal("write", second.Status.Permissions!["contents"]);
         Assert.True(env.GitHub.IsRevoked(firstToken), "the token of the previous spec must be revoked");
         Assert.False(env.GitHub.IsRevoked(secret.Text("password")));
+    }
+
+    [KubernetesFact]
+    public async Task A_new_leader_keeps_renewing_without_a_burst()
+    {
+        const int Count = 5;
+        var (ns, app) = await env.SetUpAsync("failover");
+        await env.StartServiceAsync();
+        env.GitHub.TokenLifetime = TimeSpan.FromSeconds(40);
+        try
+        {
+            var audit = env.RecordAudit();
+            var names = Enumerable.Range(0, Count).Select(i => $"ci-{i}").ToList();
+            foreach (var name in names)
+            {
+                await env.ApplyAsync(new GitHubTokenBuilder(ns, name).App(app).RefreshBefore("10s").Build());
+            }
+
+            var issued = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var name in names)
+            {
+                issued[name] = (await env.WaitForReadyAsync(ns, name)).Status!.TokenFingerprint!;
+            }
+
+            var electors = env.Services.Select(s => s.Services.GetRequiredService<LeaderElector>()).ToList();
+            var leader = env.Services[electors.FindIndex(e => e.IsLeader)];
+            var follower = electors.Single(e => !e.IsLeader);
+            await env.StopServiceAsync(leader);
+            var deadline = DateTime.UtcNow + Settle;
+            while (!follower.IsLeader)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the follower never took over");
+                await Task.Delay(100);
+            }
+
+            // The new leader looked at every resource at once and minted nothing: none was due.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Equal(Count, audit.Count(a => a.Identity!.StartsWith(ns + "/", StringComparison.Ordinal)));
+
+            // And renews each when it is due, once.
+            foreach (var name in names)
+            {
+                await env.WaitForAsync(ns, name, t => t.Status?.TokenFingerprint is { } f && f != issued[name], TimeSpan.FromSeconds(45), "a renewal by the new leader");
+            }
+
+            var renewals = audit.Where(a => a.Identity!.StartsWith(ns + "/", StringComparison.Ordinal) && a.Reason == "renewed").ToList();
+            Assert.Equal(Count, renewals.Select(a => a.Identity).Distinct(StringComparer.Ordinal).Count());
+            foreach (var name in names)
+            {
+                await env.DeleteTokenAsync(ns, name);
+            }
+        }
+        finally
+        {
+            env.GitHub.TokenLifetime = TimeSpan.FromHours(1);
+        }
     }
 
     private static string Fingerprint(string token) => GitHubTokenScenario.Fingerprint(token);
