@@ -32,7 +32,19 @@ public sealed partial class GitHubTokenReconciler
             }
         }
 
-        var observed = await secrets.ReadAsync(resource, request.Secret.Name, ct);
+        TokenSecrets.Observed observed;
+        try
+        {
+            observed = await secrets.ReadAsync(resource, request.Secret.Name, ct);
+        }
+        catch (KubernetesForbiddenException)
+        {
+            metrics.Failed(app.Name, ConditionReasons.SecretForbidden);
+            await ReportAsync(resource, ConditionReasons.SecretForbidden,
+                "the operator may not write Secrets in this namespace (chart value githubTokens.namespaces does not list it)", current, ct);
+            return ReconcileResult.After(RetryRefused);
+        }
+
         if (observed is { Exists: true, Owned: false })
         {
             LogSecretConflict(resource.Metadata.Namespace, resource.Metadata.Name, request.Secret.Name);

@@ -2,6 +2,7 @@ using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Operator.Apis.V1Alpha1;
+using GithubSts.Operator.Kubernetes;
 
 namespace GithubSts.Operator.GitHubTokens;
 
@@ -17,7 +18,16 @@ public sealed partial class GitHubTokenReconciler
         }
 
         var name = resource.Status?.SecretName ?? resource.Spec.Secret?.Name ?? resource.Metadata.Name!;
-        var observed = await secrets.ReadAsync(resource, name, ct);
+        TokenSecrets.Observed observed;
+        try
+        {
+            observed = await secrets.ReadAsync(resource, name, ct);
+        }
+        catch (KubernetesForbiddenException)
+        {
+            // Never allowed to write a Secret here, so it holds nothing of ours.
+            observed = TokenSecrets.Observed.Absent;
+        }
 
         // While the token is alive a failed revocation is retried (with backoff); once it has expired there is nothing left to revoke.
         var mustRevoke = resource.Status?.ExpiresAt is { } expires && expires > time.GetUtcNow();

@@ -71,6 +71,9 @@ public static class ConditionReasons
     /// <summary>A Secret of that name exists and is not owned by this GitHubToken: it is never touched.</summary>
     public const string SecretConflict = "SecretConflict";
 
+    /// <summary>The operator's RBAC does not cover Secrets of this namespace (the chart binds it in listed namespaces only).</summary>
+    public const string SecretForbidden = "SecretForbidden";
+
     /// <summary>GitHub refused the mint (App not installed on the owner, a repository it cannot see, 403/422).</summary>
     public const string GitHubRefused = "GitHubRefused";
 
