@@ -15,7 +15,12 @@ public sealed class MetricsDocumentationTests
 
     // Registered by the operator's policy index, which exists only with a cluster (LeaderElectionTests reads it).
     // Exists only for Apps with a KMS signer; KmsSignerTests checks its labels and series on such a service.
-    private static readonly string[] ClusterOnly = ["githubsts_signer_calls_total", "githubsts_policy_index_policies"];
+    // The GitHubToken instruments exist only with a cluster and githubTokens enabled (GitHubTokenMetricsTests reads them).
+    private static readonly string[] ClusterOnly =
+    [
+        "githubsts_signer_calls_total", "githubsts_policy_index_policies", "githubsts_github_tokens", "githubsts_github_token_mints_total",
+        "githubsts_github_token_failures_total", "githubsts_github_token_revocations_total",
+    ];
 
     [Fact]
     public async Task Readme_metrics_table_names_types_and_labels_match_the_scrape()

@@ -267,6 +267,37 @@ public sealed class GitHubTokenTests(OperatorEnvironment env, ITestOutputHelper 
         }
     }
 
+    [KubernetesFact]
+    public async Task Metrics_count_resources_by_reason_mints_failures_and_revocations_as_the_readme_documents()
+    {
+        var (ns, app) = await env.SetUpAsync("metrics");
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).Build());
+        await env.WaitForReadyAsync(ns, "ci");
+        await env.Admin.Library.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "taken" } }, ns);
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "conflict").App(app).SecretName("taken").Build());
+        await env.WaitForReadyAsync(ns, "conflict", ConditionReasons.SecretConflict);
+        await env.DeleteTokenAsync(ns, "ci");
+        await env.WaitUntilGoneAsync(ns, "ci", Settle);
+
+        var leader = env.Services.Single(s => s.Services.GetRequiredService<LeaderElector>().IsLeader);
+        using var management = Infrastructure.ManagementClients.For(leader.Services);
+        var metrics = await management.GetStringAsync("/metrics");
+        var families = Infrastructure.PrometheusText.Parse(metrics);
+        var documented = Infrastructure.ReadmeMetricsTable.Read();
+        foreach (var name in new[] { "githubsts_github_tokens", "githubsts_github_token_mints_total", "githubsts_github_token_failures_total", "githubsts_github_token_revocations_total" })
+        {
+            var family = families[name];
+            Assert.Equal(Infrastructure.ReadmeMetricsTable.ExpectedType(name), family.Type);
+            Assert.True(documented[name].SetEquals(family.Labels), $"{name}: README [{string.Join(",", documented[name])}], exposed [{string.Join(",", family.Labels)}]");
+        }
+
+        Assert.Contains($"githubsts_github_token_mints_total{{app=\"{app}\",kind=\"issued\"}} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"githubsts_github_token_revocations_total{{app=\"{app}\",cause=\"deleted\"}} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"githubsts_github_token_failures_total{{app=\"{app}\",reason=\"SecretConflict\"}}", metrics, StringComparison.Ordinal);
+        Assert.Contains("githubsts_github_tokens{reason=\"SecretConflict\"}", metrics, StringComparison.Ordinal);
+        await env.DeleteTokenAsync(ns, "conflict");
+    }
+
     private static string Fingerprint(string token) => GitHubTokenScenario.Fingerprint(token);
 
     private static async Task<T> EventuallyAsync<T>(Func<T?> probe)
