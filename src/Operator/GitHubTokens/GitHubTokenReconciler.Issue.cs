@@ -42,7 +42,7 @@ public sealed partial class GitHubTokenReconciler
             metrics.Failed(app.Name, ConditionReasons.SecretForbidden);
             await ReportAsync(resource, ConditionReasons.SecretForbidden,
                 "the operator may not write Secrets in this namespace (chart value githubTokens.namespaces does not list it)", current, ct);
-            return ReconcileResult.After(RetryRefused);
+            return Hold(key, resource, RetryRefused);
         }
 
         if (observed is { Exists: true, Owned: false })
@@ -51,7 +51,7 @@ public sealed partial class GitHubTokenReconciler
             metrics.Failed(app.Name, ConditionReasons.SecretConflict);
             await ReportAsync(resource, ConditionReasons.SecretConflict,
                 $"Secret {request.Secret.Name} exists and is not owned by this GitHubToken; it is left untouched (delete it or choose another secret.name)", current, ct);
-            return ReconcileResult.After(RetryConflict);
+            return Hold(key, resource, RetryConflict);
         }
 
         if (!budget.TryTake(app.Name, out var wait))
@@ -62,7 +62,7 @@ public sealed partial class GitHubTokenReconciler
                     $"app {app.Name} has spent its {budget.PerMinute} GitHubToken mints of the last minute; issuing in {Math.Ceiling(wait.TotalSeconds)} s", current, ct);
             }
 
-            return ReconcileResult.After(wait + Spread(resource, TimeSpan.FromSeconds(5)));
+            return Hold(key, resource, wait + Spread(resource, TimeSpan.FromSeconds(5)));
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -104,6 +104,7 @@ public sealed partial class GitHubTokenReconciler
         }
 
         _failures.TryRemove(key, out _);
+        _holds.TryRemove(key, out _);
         audit.Minted(resource, app.Name, scope, installationId, token, kind, Stopwatch.GetElapsedTime(started));
         metrics.Minted(app.Name, kind);
         LogMinted(resource.Metadata.Namespace, resource.Metadata.Name, kind, app.Name, scope, token.ExpiresAt);
@@ -164,7 +165,9 @@ public sealed partial class GitHubTokenReconciler
     {
         var (reason, delay, message) = e switch
         {
-            GitHubRateLimitedException limited => (ConditionReasons.RateLimited, limited.RetryAfter + Spread(resource, TimeSpan.FromSeconds(30)),
+            // Retry-After honoured, plus a spread of up to as much again (at most 30 s) so the App's resources do not return together.
+            GitHubRateLimitedException limited => (ConditionReasons.RateLimited,
+                limited.RetryAfter + Spread(resource, limited.RetryAfter < TimeSpan.FromSeconds(30) ? limited.RetryAfter : TimeSpan.FromSeconds(30)),
                 $"GitHub rate-limited app {app.Name}; retrying after its Retry-After"),
             GitHubUnavailableException or AppSignerException => (ConditionReasons.GitHubUnavailable, Backoff(key), $"GitHub could not be used: {e.Message}"),
             GitHubApiException { StatusCode: >= 500 } => (ConditionReasons.GitHubUnavailable, Backoff(key), $"GitHub could not be used: {e.Message}"),
@@ -176,7 +179,7 @@ public sealed partial class GitHubTokenReconciler
         LogMintFailed(resource.Metadata.Namespace, resource.Metadata.Name, reason, delay.TotalSeconds);
         await ReportAsync(resource, reason, message + (resource.Status?.TokenFingerprint is null ? string.Empty : "; the current token is kept until it expires"),
             resource.Status, ct);
-        return ReconcileResult.After(delay);
+        return Hold(key, resource, delay);
     }
 
     /// <summary>A delay in [0, <paramref name="window"/>) fixed per resource: retries of many resources do not line up.</summary>

@@ -44,17 +44,21 @@ public sealed partial class GitHubTokenReconciler(
 
     private readonly ConcurrentDictionary<ObjectKey, int> _failures = new();
 
+    /// <summary>Keys waiting out a backoff, a Retry-After or the budget: their own status writes must not cut the wait short.</summary>
+    private readonly ConcurrentDictionary<ObjectKey, (long? Generation, DateTimeOffset Until)> _holds = new();
+
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
     {
         if (!resources.IsLeader || !tokens.TryGet(key.Namespace, key.Name, out var cached))
         {
             _failures.TryRemove(key, out _);
+            _holds.TryRemove(key, out _);
             return ReconcileResult.Done;
         }
 
         // The informer's copy may lag behind this leader's own last write (a status update not yet watched): good
         // enough to see that nothing is due, but every mint, revocation and Secret write decides on a fresh read.
-        if (NothingDue(cached) is { } wait)
+        if ((NothingDue(cached) ?? Held(key, cached)) is { } wait)
         {
             return ReconcileResult.After(wait);
         }
@@ -115,6 +119,29 @@ public sealed partial class GitHubTokenReconciler(
         var now = time.GetUtcNow();
         var renewAt = RenewalSchedule.RenewAt(status.RefreshedAt ?? now, expiresAt, request.RefreshBefore, resource.Metadata.Uid ?? string.Empty);
         return renewAt > now ? renewAt - now : null;
+    }
+
+    /// <summary>
+    /// The rest of a wait this leader set for the key, unless the spec changed since, the resource is being deleted or
+    /// is no longer admitted (a spec change issues at once; a withdrawal revokes at once).
+    /// </summary>
+    private TimeSpan? Held(ObjectKey key, GitHubToken resource)
+    {
+        if (!_holds.TryGetValue(key, out var hold) || hold.Generation != resource.Metadata.Generation || resource.Metadata.DeletionTimestamp is not null)
+        {
+            return null;
+        }
+
+        var left = hold.Until - time.GetUtcNow();
+        return left > TimeSpan.Zero && GitHubTokenSpecRules.Validate(resource).Request is { } request && Admit(resource, request).Refusal is null
+            ? left
+            : null;
+    }
+
+    private ReconcileResult Hold(ObjectKey key, GitHubToken resource, TimeSpan delay)
+    {
+        _holds[key] = (resource.Metadata.Generation, time.GetUtcNow() + delay);
+        return ReconcileResult.After(delay);
     }
 
     private (GitHubAppRuntime? App, TrustPolicyAdmission.Refusal? Refusal) Admit(GitHubToken resource, TokenRequest request)

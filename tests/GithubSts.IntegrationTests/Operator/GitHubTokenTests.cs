@@ -1,6 +1,7 @@
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.GitHubTokens;
 using GithubSts.Operator.Runtime;
+using GithubSts.Testing.GitHub;
 using GithubSts.Testing.Kubernetes;
 using k8s;
 using k8s.Models;
@@ -260,6 +261,52 @@ public sealed class GitHubTokenTests(OperatorEnvironment env, ITestOutputHelper 
             {
                 await env.DeleteTokenAsync(ns, name);
             }
+        }
+        finally
+        {
+            env.GitHub.TokenLifetime = TimeSpan.FromHours(1);
+        }
+    }
+
+    [KubernetesFact]
+    public async Task A_rate_limited_mint_waits_for_retry_after_and_the_transitions_are_events()
+    {
+        var (ns, app) = await env.SetUpAsync("ratelimit");
+        env.GitHub.FailNext(GitHubEndpointKind.Mint, GitHubFault.SecondaryRateLimit(TimeSpan.FromSeconds(3)));
+        var started = DateTimeOffset.UtcNow;
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).Build());
+        var limited = await env.WaitForReadyAsync(ns, "ci", ConditionReasons.RateLimited);
+        output.WriteLine(limited.Status!.Conditions![0].Message);
+
+        var issued = await env.WaitForReadyAsync(ns, "ci");
+        Assert.True(issued.Status!.RefreshedAt >= started + TimeSpan.FromSeconds(2), "retried before Retry-After");
+        var events = (await env.Admin.Library.EventsV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.Regarding.Name == "ci").ToList();
+        Assert.Contains(events, e => e.Reason == ConditionReasons.RateLimited && e.Type == "Warning" && e.Regarding.Kind == "GitHubToken");
+        Assert.Contains(events, e => e.Reason == ConditionReasons.Issued && e.Type == "Normal");
+    }
+
+    [KubernetesFact]
+    public async Task A_github_outage_at_renewal_keeps_the_current_token_and_retries_with_backoff()
+    {
+        var (ns, app) = await env.SetUpAsync("outage");
+        env.GitHub.TokenLifetime = TimeSpan.FromSeconds(40);
+        try
+        {
+            await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).RefreshBefore("15s").Build());
+            var first = await env.WaitForReadyAsync(ns, "ci");
+            var token = (await env.ReadSecretAsync(ns, "ci")).Text("token");
+            env.GitHub.FailNext(GitHubEndpointKind.Mint, GitHubFault.Status(502));
+
+            var down = await env.WaitForReadyAsync(ns, "ci", ConditionReasons.GitHubUnavailable, TimeSpan.FromSeconds(40));
+            output.WriteLine(down.Status!.Conditions![0].Message);
+            Assert.Equal(first.Status!.TokenFingerprint, down.Status.TokenFingerprint);
+            Assert.Equal(token, (await env.ReadSecretAsync(ns, "ci")).Text("token"));
+            Assert.DoesNotContain(GitHubFault.SecretBodyMarker, down.Status.Conditions[0].Message, StringComparison.Ordinal);
+
+            var renewed = await env.WaitForAsync(ns, "ci", t => t.Status?.TokenFingerprint is { } f && f != first.Status.TokenFingerprint, TimeSpan.FromSeconds(30), "a renewal after the outage");
+            Assert.True(renewed.Status!.RefreshedAt < first.Status.ExpiresAt, "renewed only after the token expired");
+            Assert.False(env.GitHub.IsRevoked(token));
+            await env.DeleteTokenAsync(ns, "ci");
         }
         finally
         {
