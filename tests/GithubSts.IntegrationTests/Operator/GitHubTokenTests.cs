@@ -269,6 +269,32 @@ public sealed class GitHubTokenTests(OperatorEnvironment env, ITestOutputHelper 
     }
 
     [KubernetesFact]
+    public async Task An_organization_token_for_every_repository_names_them_all_but_the_org_policy_repository()
+    {
+        var (ns, app) = await env.SetUpAsync("org-star");
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).Scope("octo-org", "*").Build());
+        var ready = await env.WaitForReadyAsync(ns, "ci");
+        var mint = env.GitHub.Mints.Single(m => m.Token.Length > 0 && Fingerprint(m.Token) == ready.Status!.TokenFingerprint);
+        Assert.Equal(["octo-repo", "other-repo"], mint.RequestedRepositories!.Order(StringComparer.Ordinal));
+        Assert.Equal(["octo-repo", "other-repo"], ready.Status!.Repositories!.Order(StringComparer.Ordinal));
+    }
+
+    [KubernetesFact]
+    public async Task Renaming_the_secret_moves_the_token_and_deletes_the_old_secret()
+    {
+        var (ns, app) = await env.SetUpAsync("rename");
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).Build());
+        var first = await env.WaitForReadyAsync(ns, "ci");
+        var firstToken = (await env.ReadSecretAsync(ns, "ci")).Text("token");
+
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).SecretName("ci-renamed").Build());
+        var moved = await env.WaitForAsync(ns, "ci", t => t.Status?.SecretName == "ci-renamed" && t.Status.TokenFingerprint != first.Status!.TokenFingerprint, Settle, "the move");
+        Assert.Equal(moved.Status!.TokenFingerprint, Fingerprint((await env.ReadSecretAsync(ns, "ci-renamed")).Text("token")));
+        Assert.False(await env.SecretExistsAsync(ns, "ci"));
+        Assert.True(env.GitHub.IsRevoked(firstToken));
+    }
+
+    [KubernetesFact]
     public async Task A_rate_limited_mint_waits_for_retry_after_and_the_transitions_are_events()
     {
         var (ns, app) = await env.SetUpAsync("ratelimit");
