@@ -111,7 +111,7 @@ public sealed partial class GitHubTokenReconciler
         if (!sameSpec && current?.TokenFingerprint is { } previous)
         {
             // A new spec: the previous token may grant what the resource no longer asks for. A renewal keeps it.
-            await RevokePreviousAsync(resource, app, current, previous, observed, request.Secret.Name, ct);
+            await RevokePreviousAsync(resource, current, previous, observed, request.Secret.Name, ct);
         }
 
         now = time.GetUtcNow();
@@ -120,6 +120,8 @@ public sealed partial class GitHubTokenReconciler
             ObservedGeneration = generation,
             Conditions = current?.Conditions,
             IssuedGeneration = generation,
+            App = app.Name,
+            Scope = scope,
             SecretName = request.Secret.Name,
             ExpiresAt = token.ExpiresAt,
             RefreshedAt = now,

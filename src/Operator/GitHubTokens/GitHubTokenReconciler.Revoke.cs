@@ -31,13 +31,13 @@ public sealed partial class GitHubTokenReconciler
 
         // While the token is alive a failed revocation is retried (with backoff); once it has expired there is nothing left to revoke.
         var mustRevoke = resource.Status?.ExpiresAt is { } expires && expires > time.GetUtcNow();
-        await RevokeAsync(resource, registry.Select(resource.Spec.App).App, observed, GitHubTokenAudit.Deleted, throwOnFailure: mustRevoke, ct);
+        await RevokeAsync(resource, observed, GitHubTokenAudit.Deleted, throwOnFailure: mustRevoke, ct);
         await secrets.DeleteAsync(resource, observed, ct);
         await resources.RemoveFinalizerAsync(resource, Finalizer, ct);
     }
 
     /// <summary>The resource may no longer have a token: revoke the current one and empty its Secret.</summary>
-    private async Task WithdrawAsync(GitHubToken resource, GitHubAppRuntime? app, CancellationToken ct)
+    private async Task WithdrawAsync(GitHubToken resource, CancellationToken ct)
     {
         if (resource.Status?.TokenFingerprint is null || resource.Status.SecretName is not { } name)
         {
@@ -45,13 +45,13 @@ public sealed partial class GitHubTokenReconciler
         }
 
         var observed = await secrets.ReadAsync(resource, name, ct);
-        await RevokeAsync(resource, app, observed, GitHubTokenAudit.Withdrawn, throwOnFailure: false, ct);
+        await RevokeAsync(resource, observed, GitHubTokenAudit.Withdrawn, throwOnFailure: false, ct);
         await secrets.EmptyAsync(resource, observed, ct);
     }
 
     /// <summary>After a spec change: revoke the token issued for the previous spec (and delete its Secret if it was renamed).</summary>
     private async Task RevokePreviousAsync(
-        GitHubToken resource, GitHubAppRuntime app, GitHubTokenStatus previous, string fingerprint, TokenSecrets.Observed observedBeforeWrite,
+        GitHubToken resource, GitHubTokenStatus previous, string fingerprint, TokenSecrets.Observed observedBeforeWrite,
         string newSecretName, CancellationToken ct)
     {
         if (previous.ExpiresAt is not { } expires || expires <= time.GetUtcNow())
@@ -63,7 +63,7 @@ public sealed partial class GitHubTokenReconciler
         var observed = renamed ? await secrets.ReadAsync(resource, previous.SecretName!, ct) : observedBeforeWrite;
         if (observed.Token is { } token && string.Equals(TokenFingerprint.Sha256(token), fingerprint, StringComparison.Ordinal))
         {
-            await RevokeAsync(resource, app, observed, GitHubTokenAudit.Replaced, throwOnFailure: false, ct);
+            await RevokeAsync(resource, observed, GitHubTokenAudit.Replaced, throwOnFailure: false, ct);
         }
 
         if (renamed)
@@ -72,10 +72,14 @@ public sealed partial class GitHubTokenReconciler
         }
     }
 
-    /// <summary>Revokes the token in <paramref name="observed"/> when it is the one the status names; audits and counts it.</summary>
-    private async Task RevokeAsync(
-        GitHubToken resource, GitHubAppRuntime? app, TokenSecrets.Observed observed, string cause, bool throwOnFailure, CancellationToken ct)
+    /// <summary>
+    /// Revokes the token in <paramref name="observed"/> when it is the one the status names, at the GitHub of the App
+    /// that minted it (the spec may name another App by now); audits and counts it.
+    /// </summary>
+    private async Task RevokeAsync(GitHubToken resource, TokenSecrets.Observed observed, string cause, bool throwOnFailure, CancellationToken ct)
     {
+        var appName = resource.Status?.App ?? resource.Spec.App;
+        var app = registry.Select(appName).App;
         var fingerprint = resource.Status?.TokenFingerprint;
         if (observed.Token is not { } token || fingerprint is null
             || !string.Equals(TokenFingerprint.Sha256(token), fingerprint, StringComparison.Ordinal))
@@ -101,8 +105,8 @@ public sealed partial class GitHubTokenReconciler
             }
         }
 
-        audit.Revoked(resource, resource.Spec.App, resource.Spec.Scope, fingerprint, revoked, cause);
-        metrics.Revoked(resource.Spec.App, cause);
+        audit.Revoked(resource, appName, resource.Status?.Scope ?? resource.Spec.Scope, fingerprint, revoked, cause);
+        metrics.Revoked(appName, cause);
         LogRevoked(resource.Metadata.Namespace, resource.Metadata.Name, cause, revoked);
     }
 

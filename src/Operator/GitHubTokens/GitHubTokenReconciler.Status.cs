@@ -18,6 +18,8 @@ public sealed partial class GitHubTokenReconciler
             ObservedGeneration = generation,
             Conditions = [.. conditions],
             IssuedGeneration = fields?.IssuedGeneration,
+            App = fields?.App,
+            Scope = fields?.Scope,
             SecretName = fields?.SecretName,
             ExpiresAt = fields?.ExpiresAt,
             RefreshedAt = fields?.RefreshedAt,
@@ -34,6 +36,8 @@ public sealed partial class GitHubTokenReconciler
         && ConditionSet.Same(a.Conditions, b.Conditions)
         && a.IssuedGeneration == b.IssuedGeneration
         && string.Equals(a.SecretName, b.SecretName, StringComparison.Ordinal)
+        && string.Equals(a.App, b.App, StringComparison.Ordinal)
+        && string.Equals(a.Scope, b.Scope, StringComparison.Ordinal)
         && a.ExpiresAt == b.ExpiresAt
         && a.RefreshedAt == b.RefreshedAt
         && string.Equals(a.TokenFingerprint, b.TokenFingerprint, StringComparison.Ordinal);

@@ -78,7 +78,7 @@ public sealed partial class GitHubTokenReconciler(
         var validated = GitHubTokenSpecRules.Validate(resource);
         if (validated.Request is not { } request)
         {
-            await WithdrawAsync(resource, registry.Select(resource.Spec.App).App, ct);
+            await WithdrawAsync(resource, ct);
             await ReportAsync(resource, ConditionReasons.InvalidSpec, validated.Message, Cleared(resource), ct);
             return ReconcileResult.Done;
         }
@@ -89,7 +89,7 @@ public sealed partial class GitHubTokenReconciler(
             var keepsToken = refusal.Reason is ConditionReasons.AppNotFound or ConditionReasons.AppNotReady;
             if (!keepsToken)
             {
-                await WithdrawAsync(resource, app, ct);
+                await WithdrawAsync(resource, ct);
             }
 
             await ReportAsync(resource, refusal.Reason, refusal.Message, keepsToken ? resource.Status : Cleared(resource), ct);

@@ -93,7 +93,7 @@ public sealed class GitHubTokenResources(KubernetesApiClient client, StatusWrite
     }
 
     private static readonly string[] OptionalFields =
-        ["issuedGeneration", "secretName", "expiresAt", "refreshedAt", "permissions", "repositories", "tokenFingerprint"];
+        ["issuedGeneration", "app", "scope", "secretName", "expiresAt", "refreshedAt", "permissions", "repositories", "tokenFingerprint"];
 
     public static Condition? ReadyOf(IEnumerable<Condition>? conditions) =>
         conditions?.FirstOrDefault(c => string.Equals(c.Type, ConditionTypes.Ready, StringComparison.Ordinal));

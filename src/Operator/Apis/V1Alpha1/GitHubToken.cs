@@ -53,6 +53,11 @@ public sealed class GitHubTokenStatus
     /// <summary>The generation the current token was issued for: a spec change issues a new one at once.</summary>
     public long? IssuedGeneration { get; set; }
 
+    /// <summary>The App and scope the current token was minted with (what it is revoked with).</summary>
+    public string? App { get; set; }
+
+    public string? Scope { get; set; }
+
     /// <summary>The Secret that holds the current token (kept so a renamed Secret can be cleaned up).</summary>
     public string? SecretName { get; set; }
 
