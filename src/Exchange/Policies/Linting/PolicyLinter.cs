@@ -40,11 +40,17 @@ public static class PolicyLinter
         }
 
         var marks = YamlFieldMarks.Collect(text)[0];
-        var kind = scope is null
+        LintDefinition(definition, KindFor(definition, scope), scope, new LintContext(path, marks.Locate), findings);
+        return Ordered(findings);
+    }
+
+    /// <summary>The scope's kind; without a scope, an organization policy when it lists <c>repositories</c>.</summary>
+    public static PolicyScopeKind KindFor(TrustPolicyDefinition definition, ExchangeTarget? scope)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return scope is null
             ? definition.Repositories is null ? PolicyScopeKind.Repository : PolicyScopeKind.Organization
             : scope.IsOrganization ? PolicyScopeKind.Organization : PolicyScopeKind.Repository;
-        LintDefinition(definition, kind, scope, new LintContext(path, marks.Locate), findings);
-        return Ordered(findings);
     }
 
     public static bool IsPolicyFileName(string path) => path.EndsWith(PolicyFileSuffix, StringComparison.Ordinal);
