@@ -65,12 +65,14 @@ internal static class ExplainCommand
             }
         }
 
-        var findings = PolicyFiles.Lint(new PolicyFiles.Entry(request.Policy, false), scope);
-        var loaded = ExplainedPolicy.Load(request.Policy, scope, error);
-        if (loaded is null && !findings.Any(f => f.Severity == LintSeverity.Error))
+        if (!ExplainedPolicy.HoldsOneTrustPolicy(request.Policy, out var count))
         {
+            error.WriteLine($"github-sts: {request.Policy} holds {count} TrustPolicies; explain takes a file with exactly one");
             return PolicyCommands.UsageError;
         }
+
+        var findings = PolicyFiles.Lint(new PolicyFiles.Entry(request.Policy, false), scope);
+        var loaded = ExplainedPolicy.Load(request.Policy, scope);
 
         output.WriteLine(NotVerified);
         if (loaded?.Compiled is not { } compiled)

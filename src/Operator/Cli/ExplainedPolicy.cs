@@ -12,8 +12,16 @@ namespace GithubSts.Operator.Cli;
 internal sealed record ExplainedPolicy(
     TrustPolicyDefinition Definition, CompiledTrustPolicy? Compiled, string Description, string Identity, ExchangeTarget? Scope)
 {
-    /// <returns>Null, with a usage error written, when the file holds no single policy to explain.</returns>
-    public static ExplainedPolicy? Load(string path, ExchangeTarget? scope, TextWriter error)
+    /// <summary>A manifest holds other than one TrustPolicy: which one to explain is not for the tool to guess.</summary>
+    public static bool HoldsOneTrustPolicy(string path, out int count)
+    {
+        var text = File.ReadAllText(path);
+        count = TrustPolicyManifestLinter.IsManifest(text) ? TrustPolicyManifestLinter.CountTrustPolicies(text) : 1;
+        return count == 1;
+    }
+
+    /// <returns>Null when the file does not hold a policy the server would read (the linter's findings say why).</returns>
+    public static ExplainedPolicy? Load(string path, ExchangeTarget? scope)
     {
         var text = File.ReadAllText(path);
         if (TrustPolicyManifestLinter.IsManifest(text))
@@ -21,7 +29,6 @@ internal sealed record ExplainedPolicy(
             var resources = TrustPolicyManifestLinter.Read(path, text, []);
             if (resources.Count != 1)
             {
-                error.WriteLine($"github-sts: {path} holds {resources.Count} readable TrustPolicies; explain takes a file with exactly one");
                 return null;
             }
 

@@ -34,6 +34,20 @@ public static class TrustPolicyManifestLinter
         }
     }
 
+    /// <summary>The documents of kind TrustPolicy, readable or not.</summary>
+    public static int CountTrustPolicies(string text)
+    {
+        try
+        {
+            return YamlJson.ReadDocuments(text).Count(d => d is JsonObject o && o["kind"] is JsonValue kind
+                && kind.TryGetValue<string>(out var name) && string.Equals(name, GithubStsResourceTypes.TrustPolicies.Kind, StringComparison.Ordinal));
+        }
+        catch (YamlException)
+        {
+            return 0;
+        }
+    }
+
     public static IReadOnlyList<LintFinding> Lint(string path, string text)
     {
         ArgumentNullException.ThrowIfNull(path);
