@@ -23,7 +23,7 @@ internal static class LintOutput
             default:
                 foreach (var finding in findings)
                 {
-                    output.WriteLine($"{finding.File}:{finding.Line}:{finding.Column}: {Name(finding.Severity)} {finding.Code}: {finding.Text}");
+                    output.WriteLine(finding.ToString());
                 }
 
                 output.WriteLine(Summary(fileCount, findings));

@@ -7,4 +7,8 @@ public sealed record LintFinding(LintSeverity Severity, string Code, string Fiel
 {
     /// <summary>The field and the message, as every output format shows them.</summary>
     public string Text => Field.Length == 0 ? Message : $"{Field}: {Message}";
+
+    /// <summary>The text format: <c>FILE:LINE:COLUMN: error|warning CODE: TEXT</c>, as compilers print.</summary>
+    public override string ToString() =>
+        $"{File}:{Line}:{Column}: {(Severity == LintSeverity.Error ? "error" : "warning")} {Code}: {Text}";
 }
