@@ -56,13 +56,13 @@ public static partial class Golden
                 diff.Append("  ").AppendLine(left[a++]);
                 b++;
             }
-            else if (b < right.Length && (a == left.Length || lcs[a, b + 1] >= lcs[a + 1, b]))
+            else if (a < left.Length && (b == right.Length || lcs[a + 1, b] >= lcs[a, b + 1]))
             {
-                diff.Append("+ ").AppendLine(right[b++]);
+                diff.Append("- ").AppendLine(left[a++]);
             }
             else
             {
-                diff.Append("- ").AppendLine(left[a++]);
+                diff.Append("+ ").AppendLine(right[b++]);
             }
         }
 
