@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using GithubSts.Exchange.Policies.Linting;
 
@@ -6,6 +7,7 @@ namespace GithubSts.Operator.Cli;
 /// <summary>The three output formats of <c>policy lint</c>.</summary>
 internal static class LintOutput
 {
+    // Relaxed escaping keeps quotes and '<' readable in CI logs; the output is never embedded in HTML or script.
     public static void Write(string format, int fileCount, IReadOnlyList<LintFinding> findings, TextWriter output)
     {
         switch (format)
@@ -49,7 +51,7 @@ internal static class LintOutput
     private static string Json(int fileCount, IReadOnlyList<LintFinding> findings)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("files", fileCount);
