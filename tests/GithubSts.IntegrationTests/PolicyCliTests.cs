@@ -63,6 +63,7 @@ public sealed partial class PolicyCliTests
     [InlineData(0, new[] { "one-trustpolicy.yaml" })]
     [InlineData(1, new[] { "valid.sts.yaml", "invalid/typo.sts.yaml" })]
     [InlineData(1, new[] { "--scope", "octo-org", "valid.sts.yaml" })]
+    [InlineData(1, new[] { "kind.sts.yaml" })] // read as the server reads it: kind is an unknown field there
     [InlineData(2, new string[0])]
     [InlineData(2, new[] { "--format", "xml", "valid.sts.yaml" })]
     [InlineData(2, new[] { "--scope", "not a scope", "valid.sts.yaml" })]

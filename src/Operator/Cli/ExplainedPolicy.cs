@@ -16,7 +16,7 @@ internal sealed record ExplainedPolicy(
     public static bool HoldsOneTrustPolicy(string path, out int count)
     {
         var text = File.ReadAllText(path);
-        count = TrustPolicyManifestLinter.IsManifest(text) ? TrustPolicyManifestLinter.CountTrustPolicies(text) : 1;
+        count = PolicyFiles.IsManifest(path, text) ? TrustPolicyManifestLinter.CountTrustPolicies(text) : 1;
         return count == 1;
     }
 
@@ -24,7 +24,7 @@ internal sealed record ExplainedPolicy(
     public static ExplainedPolicy? Load(string path, ExchangeTarget? scope)
     {
         var text = File.ReadAllText(path);
-        if (TrustPolicyManifestLinter.IsManifest(text))
+        if (PolicyFiles.IsManifest(path, text))
         {
             var resources = TrustPolicyManifestLinter.Read(path, text, []);
             if (resources.Count != 1)

@@ -40,6 +40,13 @@ internal static class PolicyFiles
     }
 
     /// <summary>
+    /// The server reads every <c>*.sts.yaml</c> as a policy file, so a <c>kind</c> key there is an unknown field, not a
+    /// manifest; any other file with a document that has <c>kind</c> is a manifest.
+    /// </summary>
+    public static bool IsManifest(string path, string text) =>
+        !PolicyLinter.IsPolicyFileName(path) && TrustPolicyManifestLinter.IsManifest(text);
+
+    /// <summary>
     /// A manifest (a document with <c>kind</c>) is linted as TrustPolicies; other files as repository policy files,
     /// except that a directory's files not named <c>*.sts.yaml</c> are only reported: the server never reads them.
     /// </summary>
@@ -51,7 +58,7 @@ internal static class PolicyFiles
         }
 
         var text = File.ReadAllText(file.Path);
-        if (TrustPolicyManifestLinter.IsManifest(text))
+        if (IsManifest(file.Path, text))
         {
             return TrustPolicyManifestLinter.Lint(file.Path, text);
         }
