@@ -47,7 +47,7 @@ internal static class ManifestSchema
 
         if (root["spec"] is not JsonObject spec)
         {
-            findings.Add(context.Finding(LintSeverity.Error, LintCodes.InvalidManifest, "spec", "spec must be a mapping"));
+            findings.Add(context.Finding(LintSeverity.Error, LintCodes.InvalidManifest, "spec", "must be a mapping"));
             return null;
         }
 
