@@ -64,6 +64,7 @@ public sealed partial class PolicyCliTests
     [InlineData(1, new[] { "valid.sts.yaml", "invalid/typo.sts.yaml" })]
     [InlineData(1, new[] { "--scope", "octo-org", "valid.sts.yaml" })]
     [InlineData(1, new[] { "kind.sts.yaml" })] // read as the server reads it: kind is an unknown field there
+    [InlineData(0, new[] { "--help" })]
     [InlineData(2, new string[0])]
     [InlineData(2, new[] { "--format", "xml", "valid.sts.yaml" })]
     [InlineData(2, new[] { "--scope", "not a scope", "valid.sts.yaml" })]
@@ -142,6 +143,16 @@ public sealed partial class PolicyCliTests
     }
 
     [Fact]
+    public async Task Explain_reads_the_token_from_standard_input_so_it_stays_out_of_the_process_list()
+    {
+        var (code, output, _) = await RunWithInputAsync(
+            UnsignedToken("claims-allow.json"), "policy", "explain", "--policy", "valid.sts.yaml", "--token", "-", "--service-audience", "sts.example.com");
+
+        Assert.Equal(0, code);
+        Assert.EndsWith("verdict: allowed\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_malformed_token_is_denied_with_the_reason()
     {
         var (code, output, _) = await RunAsync("policy", "explain", "--policy", "valid.sts.yaml", "--token", "not-a-jwt");
@@ -161,10 +172,13 @@ public sealed partial class PolicyCliTests
 
     private static string Inputs => Path.Combine(RepositoryPaths.Root, GoldenDirectory, "inputs");
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    private static async Task<(int Code, string Output, string Error)> RunWithInputAsync(string? input, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             StandardOutputEncoding = Encoding.UTF8,
@@ -184,6 +198,12 @@ public sealed partial class PolicyCliTests
         }
 
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+        }
+
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
