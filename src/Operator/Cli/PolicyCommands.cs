@@ -37,7 +37,16 @@ public static class PolicyCommands
             return UsageError;
         }
 
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable file is the caller's to fix, like a wrong path: a usage error, not a finding.
+            error.WriteLine($"github-sts: {e.Message}");
+            return UsageError;
+        }
     }
 
     /// <summary>The <c>--scope</c> value, or a usage error message.</summary>
