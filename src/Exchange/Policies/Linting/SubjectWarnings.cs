@@ -43,6 +43,11 @@ internal static partial class SubjectWarnings
         }
 
         var text = definition.Subject ?? definition.SubjectPattern!;
+        if (definition.SubjectPattern is not null && EveryRepositoryOf(definition.SubjectPattern, policy.Subject) is { } owner)
+        {
+            warnings.Add((LintCodes.BroadSubjectPattern, field, owner));
+        }
+
         foreach (var repository in Repositories(text, definition.Subject is not null, target))
         {
             if (definition.SubjectPattern is not null && Array.TrueForAll(EveryContext, tail => policy.Subject.IsMatch($"repo:{repository}{tail}")))
@@ -65,6 +70,28 @@ internal static partial class SubjectWarnings
 
         return warnings;
     }
+
+    /// <summary>An organization policy may trust all of its owner's repositories; the author should know it does.</summary>
+    private static string? EveryRepositoryOf(string pattern, MatchRule subject)
+    {
+        foreach (Match match in OwnerInSubject().Matches(Unescape(pattern)))
+        {
+            var owner = match.Groups["owner"].Value;
+            foreach (var tail in CommonContexts)
+            {
+                var probe = $"repo:{owner}/{Probe}{tail}";
+                if (subject.IsMatch(probe))
+                {
+                    return $"accepts workflows of every repository of {owner} (e.g. '{probe}'): pin the repositories the policy is for";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Unescape(string pattern) =>
+        pattern.Replace("\\.", ".", StringComparison.Ordinal).Replace("\\-", "-", StringComparison.Ordinal);
 
     /// <summary>
     /// A name-form subject (<c>repo:octo-org/app:…</c>) matches an id-form token only through the names its claims
@@ -99,7 +126,7 @@ internal static partial class SubjectWarnings
     /// <summary>The <c>owner/repo</c> (as written, ids included) the subject names, and the scope's repository.</summary>
     private static IEnumerable<string> Repositories(string text, bool exact, ExchangeTarget? target)
     {
-        var unescaped = exact ? text : text.Replace("\\.", ".", StringComparison.Ordinal).Replace("\\-", "-", StringComparison.Ordinal);
+        var unescaped = exact ? text : Unescape(text);
         var found = new List<string>();
         foreach (Match match in RepositoryInSubject().Matches(unescaped))
         {
@@ -125,7 +152,7 @@ internal static partial class SubjectWarnings
                 $"accepts every Kubernetes service account of every namespace (e.g. 'system:serviceaccount:{Probe}:{Probe}'): pin the namespace and the service account")];
         }
 
-        foreach (Match match in NamespaceInSubject().Matches(pattern.Replace("\\.", ".", StringComparison.Ordinal).Replace("\\-", "-", StringComparison.Ordinal)))
+        foreach (Match match in NamespaceInSubject().Matches(Unescape(pattern)))
         {
             var ns = match.Groups["namespace"].Value;
             if (subject.IsMatch($"system:serviceaccount:{ns}:{Probe}"))
@@ -140,6 +167,9 @@ internal static partial class SubjectWarnings
 
     [GeneratedRegex(@"repo:(?<repository>[A-Za-z0-9_.-]+(?:@[0-9]+)?/[A-Za-z0-9_.-]+(?:@[0-9]+)?):", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryInSubject();
+
+    [GeneratedRegex(@"repo:(?<owner>[A-Za-z0-9_.-]+(?:@[0-9]+)?)/", RegexOptions.CultureInvariant)]
+    private static partial Regex OwnerInSubject();
 
     [GeneratedRegex("system:serviceaccount:(?<namespace>[a-z0-9][a-z0-9.-]*):", RegexOptions.CultureInvariant)]
     private static partial Regex NamespaceInSubject();
