@@ -20,12 +20,12 @@ internal static class YamlJson
     {
         var parser = new Parser(new StringReader(yaml));
         var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        var budget = new int[] { MaxNodes };
+        var budget = MaxNodes;
         var documents = new List<JsonNode?>();
         parser.Consume<StreamStart>();
         while (parser.TryConsume<DocumentStart>(out _))
         {
-            documents.Add(ReadNode(parser, anchors, budget));
+            documents.Add(ReadNode(parser, anchors, ref budget));
             parser.Consume<DocumentEnd>();
         }
 
@@ -33,10 +33,10 @@ internal static class YamlJson
         return documents;
     }
 
-    private static JsonNode? ReadNode(Parser parser, Dictionary<string, JsonNode?> anchors, int[] budget)
+    private static JsonNode? ReadNode(Parser parser, Dictionary<string, JsonNode?> anchors, ref int budget)
     {
         var current = parser.Current!;
-        if (--budget[0] < 0)
+        if (--budget < 0)
         {
             throw new YamlException(current.Start, current.End, $"the manifest has more than {MaxNodes} nodes once aliases are expanded");
         }
@@ -51,8 +51,8 @@ internal static class YamlJson
                     throw new YamlException(current.Start, current.End, $"unknown alias *{alias.Value.Value}");
                 }
 
-                budget[0] -= Count(anchored);
-                if (budget[0] < 0)
+                budget -= Count(anchored);
+                if (budget < 0)
                 {
                     throw new YamlException(current.Start, current.End, $"the manifest has more than {MaxNodes} nodes once aliases are expanded");
                 }
@@ -65,7 +65,7 @@ internal static class YamlJson
                 var array = new JsonArray();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    array.Add(ReadNode(parser, anchors, budget));
+                    array.Add(ReadNode(parser, anchors, ref budget));
                 }
 
                 node = array;
@@ -75,15 +75,16 @@ internal static class YamlJson
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
                     var keyEvent = parser.Current!;
-                    var key = ReadNode(parser, anchors, budget);
+                    var key = ReadNode(parser, anchors, ref budget);
                     if (key is not JsonValue keyValue)
                     {
                         throw new YamlException(keyEvent.Start, keyEvent.End, "mapping keys must be scalars");
                     }
 
-                    var name = keyValue.ToJsonString().Trim('"');
-                    var value = ReadNode(parser, anchors, budget);
-                    if (!map.TryAdd(keyValue.TryGetValue<string>(out var text) ? text : name, value))
+                    // A plain key such as 123 or true is typed like any scalar; as a JSON member name it is its text.
+                    var name = keyValue.TryGetValue<string>(out var text) ? text : keyValue.ToJsonString();
+                    var value = ReadNode(parser, anchors, ref budget);
+                    if (!map.TryAdd(name, value))
                     {
                         throw new YamlException(keyEvent.Start, keyEvent.End, "duplicate key");
                     }
