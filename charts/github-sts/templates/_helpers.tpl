@@ -52,5 +52,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
 {{- define "github-sts.hasAppSecret" -}}
-{{- if or .Values.github.existingSecret .Values.github.appId -}}true{{- end -}}
+{{- if and (not (include "github-sts.hasAppSigner" .)) (or .Values.github.existingSecret .Values.github.appId) -}}true{{- end -}}
+{{- end -}}
+
+{{/* The one App's key is in a KMS: no Secret, the signer settings as plain variables. */}}
+{{- define "github-sts.hasAppSigner" -}}
+{{- if (.Values.github.signer | default dict).kind -}}true{{- end -}}
 {{- end -}}

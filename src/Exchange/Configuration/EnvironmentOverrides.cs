@@ -74,6 +74,10 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_GITHUB_POLICY_PATH"] = (a, _, v) => a.PolicyPath = v,
         ["GITHUBSTS_GITHUB_ORG_POLICY_REPO"] = (a, _, v) => a.OrgPolicyRepo = v,
         ["GITHUBSTS_GITHUB_ALLOW_ORGANIZATION_PERMISSIONS"] = (a, n, v) => a.AllowOrganizationPermissions = ParseBoolean(n, v),
+        ["GITHUBSTS_GITHUB_APP_SIGNER_KIND"] = (a, _, v) => Signer(a).Kind = v,
+        ["GITHUBSTS_GITHUB_APP_SIGNER_KEY_ID"] = (a, _, v) => Signer(a).KeyId = v,
+        ["GITHUBSTS_GITHUB_APP_SIGNER_REGION"] = (a, _, v) => Signer(a).Region = v,
+        ["GITHUBSTS_GITHUB_APP_SIGNER_SERVICE_URL"] = (a, _, v) => Signer(a).ServiceUrl = v,
     };
 
     /// <summary>Every <c>GITHUBSTS_*</c> name that is accepted (README's table is kept equal to it by a test).</summary>
@@ -130,6 +134,9 @@ internal static class EnvironmentOverrides
             AppSetters[variable](app, variable, value);
         }
     }
+
+    // Any signer variable makes the app KMS-signed; the validator then refuses a private key beside it.
+    private static SignerSettings Signer(AppSettings app) => app.Signer ??= new SignerSettings();
 
     private static List<string> SplitList(string value) =>
         [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

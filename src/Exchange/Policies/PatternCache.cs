@@ -50,6 +50,16 @@ internal static class PatternCache
         }
     }
 
+    /// <summary>Whether an automaton for this pattern text is alive, in either engine (tests).</summary>
+    internal static bool HasLive(string pattern)
+    {
+        var anchored = @"\A(?:" + pattern + @")\z";
+        lock (Gate)
+        {
+            return Entries.Any(e => string.Equals(e.Key.Text, anchored, StringComparison.Ordinal) && e.Value.TryGetTarget(out _));
+        }
+    }
+
     /// <summary>Live shared patterns (tests and benchmarks).</summary>
     internal static int LiveCount
     {

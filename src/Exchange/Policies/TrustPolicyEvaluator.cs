@@ -29,7 +29,7 @@ public static class TrustPolicyEvaluator
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(serviceAudiences);
 
-        if (!policy.Issuer.IsMatch(identity.Issuer))
+        if (!IssuerMatches(policy, identity))
         {
             return Deny(PolicyDenialReason.IssuerMismatch, "issuer does not satisfy the policy");
         }
@@ -40,8 +40,7 @@ public static class TrustPolicyEvaluator
             return audience;
         }
 
-        // An immutable-form GitHub subject also matches a name-form rule through the name form its claims confirm.
-        if (!policy.Subject.IsMatch(identity.Subject) && (identity.NameFormSubject is not { } nameForm || !policy.Subject.IsMatch(nameForm)))
+        if (!SubjectMatches(policy, identity))
         {
             return Deny(PolicyDenialReason.SubjectMismatch, "subject does not satisfy the policy");
         }
@@ -58,12 +57,19 @@ public static class TrustPolicyEvaluator
         return CheckLifetime(policy.MaxTokenLifetime, identity);
     }
 
+    // The steps below are also run one by one by `github-sts policy explain`, so its per-rule marks are the server's.
+    internal static bool IssuerMatches(CompiledTrustPolicy policy, ValidatedIdentity identity) => policy.Issuer.IsMatch(identity.Issuer);
+
+    /// <summary>An immutable-form GitHub subject also matches a name-form rule through the name form its claims confirm.</summary>
+    internal static bool SubjectMatches(CompiledTrustPolicy policy, ValidatedIdentity identity) =>
+        policy.Subject.IsMatch(identity.Subject) || (identity.NameFormSubject is { } nameForm && policy.Subject.IsMatch(nameForm));
+
     /// <summary>
     /// At least one audience of the token must be acceptable (RFC 7519 §4.1.3, as octo-sts and sts-cat): the others
     /// name further relying parties the issuer meant the token for, which takes nothing away from this one. An empty
     /// list has none, so it is never accepted.
     /// </summary>
-    private static PolicyDecision CheckAudience(MatchRule? rule, IReadOnlyList<string> audiences, AudienceSet serviceAudiences)
+    internal static PolicyDecision CheckAudience(MatchRule? rule, IReadOnlyList<string> audiences, AudienceSet serviceAudiences)
     {
         for (var i = 0; i < audiences.Count; i++)
         {
@@ -79,7 +85,7 @@ public static class TrustPolicyEvaluator
             : Deny(PolicyDenialReason.AudienceNotForService, "no audience of the token is this service");
     }
 
-    private static PolicyDecision CheckClaim(ClaimRule rule, ValidatedIdentity identity)
+    internal static PolicyDecision CheckClaim(ClaimRule rule, ValidatedIdentity identity)
     {
         if (!identity.TryGetClaim(rule.Name, out var value))
         {
@@ -103,7 +109,7 @@ public static class TrustPolicyEvaluator
         return rule.Pattern.IsMatch(text) ? PolicyDecision.Allow : Deny(PolicyDenialReason.ClaimMismatch, rule.MismatchDetail);
     }
 
-    private static PolicyDecision CheckLifetime(TimeSpan? max, ValidatedIdentity identity)
+    internal static PolicyDecision CheckLifetime(TimeSpan? max, ValidatedIdentity identity)
     {
         if (max is not { } limit)
         {

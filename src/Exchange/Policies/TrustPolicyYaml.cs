@@ -32,7 +32,11 @@ public static class TrustPolicyYaml
             throw new PolicyFormatException(new PolicyError(
                 PolicyErrorCode.InvalidYaml,
                 string.Empty,
-                $"{SyntaxMessage(ex)} (line {ex.Start.Line}, column {ex.Start.Column})"));
+                $"{SyntaxMessage(ex)} (line {ex.Start.Line}, column {ex.Start.Column})")
+            {
+                Line = (int)ex.Start.Line,
+                Column = (int)ex.Start.Column,
+            });
         }
     }
 

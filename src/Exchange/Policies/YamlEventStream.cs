@@ -31,7 +31,11 @@ internal sealed class YamlEventStream
     /// <summary>An error located at <paramref name="at"/>; messages end with "(line L, column C)".</summary>
     public static PolicyFormatException Error(
         ParsingEvent at, string field, string message, PolicyErrorCode code = PolicyErrorCode.InvalidYaml) =>
-        new(new PolicyError(code, field, $"{message} (line {at.Start.Line}, column {at.Start.Column})"));
+        new(new PolicyError(code, field, $"{message} (line {at.Start.Line}, column {at.Start.Column})")
+        {
+            Line = (int)at.Start.Line,
+            Column = (int)at.Start.Column,
+        });
 
     private ParsingEvent Read()
     {
@@ -72,7 +76,11 @@ internal sealed class YamlEventStream
         {
             // YamlDotNet reports some malformed inputs (e.g. an unclosed flow sequence) this way instead of a YamlException.
             var where = _last is null ? string.Empty : $" after line {_last.End.Line}, column {_last.End.Column}";
-            throw new PolicyFormatException(new PolicyError(PolicyErrorCode.InvalidYaml, string.Empty, "invalid YAML" + where));
+            throw new PolicyFormatException(new PolicyError(PolicyErrorCode.InvalidYaml, string.Empty, "invalid YAML" + where)
+            {
+                Line = _last is null ? null : (int)_last.End.Line,
+                Column = _last is null ? null : (int)_last.End.Column,
+            });
         }
     }
 }

@@ -30,6 +30,9 @@ public sealed partial class GitHubAppReconciler(
     private static readonly TimeSpan ReverifyInterval = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RetryUnreachable = TimeSpan.FromMinutes(1);
 
+    /// <summary>Longer than any exchange holding the old runtime can take (the request and GitHub deadlines are far shorter).</summary>
+    internal static readonly TimeSpan SignerRetirementDelay = TimeSpan.FromMinutes(2);
+
     private readonly Dictionary<string, (string Fingerprint, GitHubAppRuntime Runtime)> _loaded = new(StringComparer.Ordinal);
     private readonly Lock _loadedLock = new();
 
@@ -197,10 +200,28 @@ public sealed partial class GitHubAppReconciler(
     {
         lock (_loadedLock)
         {
+            if (_loaded.TryGetValue(name, out var replaced))
+            {
+                RetireSigner(replaced.Runtime);
+            }
+
             _loaded[name] = (fingerprint, runtime);
         }
 
         return runtime;
+    }
+
+    /// <summary>
+    /// A replaced or forgotten KMS signer holds an SDK client (HTTP handler, credential refresh). Exchanges that picked
+    /// the old runtime before the swap may still be signing with it, so it is disposed after they can have finished.
+    /// </summary>
+    private void RetireSigner(GitHubAppRuntime runtime)
+    {
+        if (runtime.Credentials.Signer is IDisposable disposable)
+        {
+            ITimer? timer = null;
+            timer = time.CreateTimer(_ => { disposable.Dispose(); timer?.Dispose(); }, null, SignerRetirementDelay, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>The ceiling in a stable form, so a changed ceiling rebuilds the runtime the exchange checks at mint time.</summary>
@@ -212,7 +233,10 @@ public sealed partial class GitHubAppReconciler(
         registry.RemoveClusterApp(name);
         lock (_loadedLock)
         {
-            _loaded.Remove(name);
+            if (_loaded.Remove(name, out var forgotten))
+            {
+                RetireSigner(forgotten.Runtime);
+            }
         }
     }
 

@@ -92,6 +92,61 @@ public sealed class SignerConfigurationTests : IDisposable
         Assert.Equal(AppSignerFailure.Unavailable, KmsErrors.Classify("DependencyTimeoutException", 503));
     }
 
+    [Fact]
+    public void The_one_app_variables_may_name_a_kms_signer_instead_of_a_key()
+    {
+        var options = LoadFromEnvironment(new()
+        {
+            ["GITHUBSTS_GITHUB_APP_ID"] = "7",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_KIND"] = "aws-kms",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_KEY_ID"] = "alias/github-sts",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_REGION"] = "eu-west-1",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_SERVICE_URL"] = "https://kms-fips.eu-west-1.amazonaws.com",
+        });
+
+        var app = Assert.Single(options.Apps);
+        Assert.Equal(7, app.Credentials.AppId);
+        Assert.Equal("aws-kms", app.Credentials.Signer.Kind);
+        Assert.True(app.Credentials.HasRemoteSigner);
+    }
+
+    [Fact]
+    public void A_signer_variable_beside_a_private_key_variable_is_refused()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => LoadFromEnvironment(new()
+        {
+            ["GITHUBSTS_GITHUB_APP_ID"] = "7",
+            ["GITHUBSTS_GITHUB_APP_PRIVATE_KEY"] = MinimalEnvironment.AppKeyPem,
+            ["GITHUBSTS_GITHUB_APP_SIGNER_KIND"] = "aws-kms",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_KEY_ID"] = "alias/github-sts",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_REGION"] = "eu-west-1",
+        }));
+        Assert.Contains("not both", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_partial_signer_from_the_variables_names_the_missing_field()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => LoadFromEnvironment(new()
+        {
+            ["GITHUBSTS_GITHUB_APP_ID"] = "7",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_KIND"] = "aws-kms",
+            ["GITHUBSTS_GITHUB_APP_SIGNER_REGION"] = "eu-west-1",
+        }));
+        Assert.StartsWith("apps[0].signer.keyId", e.Message, StringComparison.Ordinal);
+    }
+
+    private GithubStsOptions LoadFromEnvironment(Dictionary<string, string> environment)
+    {
+        var path = Path.Combine(_directory, "config.yaml");
+        File.WriteAllText(path, """
+            sts:
+              identifier: sts.example.com
+              allowedIssuers: ["https://token.actions.githubusercontent.com"]
+            """);
+        return GithubStsConfigurationLoader.Load(path, environment);
+    }
+
     private GithubStsOptions Load(string appBody)
     {
         var indented = string.Join('\n', appBody.Split('\n').Select(line => "    " + line));

@@ -180,6 +180,45 @@ public sealed class ChartRenderTests
         Assert.Equal((string?)secret["metadata"]!["name"], (string?)appId["valueFrom"]!["secretKeyRef"]!["name"]);
     }
 
+    /// <summary>Issue 11 §5: the one App's key may stay in AWS KMS; then no key Secret exists and the service accepts what is rendered.</summary>
+    [HelmFact]
+    public async Task A_kms_signed_app_renders_no_secret_and_the_service_accepts_its_variables()
+    {
+        var objects = await RenderAsync(
+            "config.sts.allowedIssuers[0]=https://token.actions.githubusercontent.com",
+            "github.appId=123456", "github.signer.kind=aws-kms", "github.signer.keyId=alias/github-sts",
+            "github.signer.region=eu-west-1", "github.signer.serviceUrl=https://kms-fips.eu-west-1.amazonaws.com");
+        Assert.DoesNotContain(objects, o => (string?)o["kind"] == "Secret");
+        var env = Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.DoesNotContain(env, e => (string?)e!["name"] == "GITHUBSTS_GITHUB_APP_PRIVATE_KEY");
+        var variables = env
+            .Where(e => e!["value"] is not null && ((string?)e!["name"])!.StartsWith("GITHUBSTS_GITHUB_", StringComparison.Ordinal))
+            .ToDictionary(e => (string)e!["name"]!, e => (string)e!["value"]!);
+        Assert.Equal("123456", variables["GITHUBSTS_GITHUB_APP_ID"]);
+        Assert.Equal("aws-kms", variables["GITHUBSTS_GITHUB_APP_SIGNER_KIND"]);
+
+        var configYaml = (string)Single(objects, "ConfigMap", ReleaseFullName)["data"]!["config.yaml"]!;
+        var path = Path.Combine(Path.GetTempPath(), $"githubsts-chart-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, configYaml, Encoding.UTF8);
+        try
+        {
+            variables["GITHUBSTS_KUBERNETES_NAMESPACE"] = "github-sts";
+            var app = Assert.Single(GithubStsConfigurationLoader.Load(path, variables, requireApps: false).Apps);
+            Assert.Equal(123456, app.Credentials.AppId);
+            Assert.True(app.Credentials.HasRemoteSigner);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("github.signer.kind=aws-kms", "github.signer.keyId=k", "github.signer.region=eu-west-1"));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("github.appId=1", "github.signer.kind=aws-kms", "github.signer.region=eu-west-1"));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("github.appId=1", "github.signer.kind=gcp-kms", "github.signer.keyId=k", "github.signer.region=r"));
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync(
+            "github.existingSecret=my-app", "github.signer.kind=aws-kms", "github.signer.keyId=k", "github.signer.region=eu-west-1"));
+    }
+
     [HelmFact]
     public async Task Optional_objects_are_off_by_default_and_rendered_when_enabled()
     {
