@@ -191,6 +191,27 @@ public sealed class GitHubTokenTests(OperatorEnvironment env, ITestOutputHelper 
         Assert.Equal("ci", secret.Metadata.Labels["githubsts.io/github-token"]);
         Assert.Null(refused.Status.TokenFingerprint);
         Assert.Null(refused.Status.ExpiresAt);
+        var events = (await env.Admin.Library.EventsV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.Regarding.Name == "ci").ToList();
+        Assert.Contains(events, e => e.Reason == refused.Status.Conditions[0].Reason && e.Type == "Warning");
+    }
+
+    [KubernetesFact]
+    public async Task A_spec_that_becomes_invalid_revokes_the_token_and_empties_the_secret()
+    {
+        var (ns, app) = await env.SetUpAsync("invalid");
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).Build());
+        await env.WaitForReadyAsync(ns, "ci");
+        var token = (await env.ReadSecretAsync(ns, "ci")).Text("token");
+
+        // The API server accepts it (its schema cannot say this); the operator's rules refuse it.
+        await env.ApplyAsync(new GitHubTokenBuilder(ns, "ci").App(app).SecretLabels(new() { ["githubsts.io/github-token"] = "other" }).Build());
+        var invalid = await env.WaitForReadyAsync(ns, "ci", ConditionReasons.InvalidSpec);
+        output.WriteLine(invalid.Status!.Conditions![0].Message);
+
+        Assert.True(env.GitHub.IsRevoked(token));
+        var secret = await env.ReadSecretAsync(ns, "ci");
+        Assert.True(secret.Data is null || secret.Data.Count == 0, "the Secret still holds data");
+        Assert.Null(invalid.Status.TokenFingerprint);
     }
 
     [KubernetesFact]
