@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using GithubSts.Exchange.Replay;
+using GithubSts.Exchange.Replay.Redis;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace GithubSts.Exchange.Webhooks;
+
+/// <summary>
+/// Invalidations shared through a Redis stream (<c>githubsts:replay:policy-invalidations</c>, under the replay
+/// store's key prefix so its ACL pattern covers it): the replica that received the push adds an entry
+/// (<c>XADD … MAXLEN ~ 1000</c>), every replica reads new entries once a second (<c>XREAD</c>, never blocking, so no
+/// command outlives the replay store's budget) and applies those of other replicas. Pub/sub is not used: it is off on
+/// the replay connection, and a message published while a replica is reconnecting would be lost, where a stream
+/// entry is read when it is back.
+/// </summary>
+public sealed partial class RedisPolicyInvalidationChannel(
+    RedisConnection connection, PolicyCacheInvalidator invalidator, TimeProvider time, ILogger<RedisPolicyInvalidationChannel> logger)
+    : BackgroundService, IPolicyInvalidationChannel
+{
+    public const string StreamKey = RedisReplayStore.KeyPrefix + "policy-invalidations";
+
+    /// <summary>How often each replica looks for other replicas' invalidations.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private const int MaxStreamLength = 1000;
+    private const int ReadBatch = 100;
+
+    private readonly string _replica = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private RedisValue _lastSeen = RedisValue.Null;
+
+    public async ValueTask PublishAsync(PolicyInvalidation invalidation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invalidation);
+        NameValueEntry[] fields =
+        [
+            new("replica", _replica),
+            new("app", invalidation.App),
+            new("owner", invalidation.Owner),
+            new("repository", invalidation.Repository),
+            new("directory", invalidation.Directory),
+            new("paths", string.Join('\n', invalidation.Paths)),
+        ];
+        try
+        {
+            var budget = connection.Options.CommandTimeout;
+            var multiplexer = await connection.GetAsync(budget, cancellationToken);
+            await multiplexer.GetDatabase()
+                .StreamAddAsync(StreamKey, fields, maxLength: MaxStreamLength, useApproximateMaxLength: true)
+                .WaitAsync(budget, time, cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ReplayStoreUnavailableException)
+        {
+            LogPublishFailed(invalidation.App, invalidation.Owner, invalidation.Repository, e.GetType().Name);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(PollInterval, time);
+        do
+        {
+            try
+            {
+                await PollOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or ReplayStoreUnavailableException)
+            {
+                LogPollFailed(e.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Reads what other replicas added since the last poll and applies it; the first poll only finds the stream's end.</summary>
+    internal async Task PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var budget = connection.Options.CommandTimeout;
+        var multiplexer = await connection.GetAsync(budget, cancellationToken);
+        var db = multiplexer.GetDatabase();
+        if (_lastSeen.IsNull)
+        {
+            // Entries from before this replica started concern a cache it did not have.
+            var last = await db.StreamRangeAsync(StreamKey, "-", "+", 1, Order.Descending).WaitAsync(budget, time, cancellationToken);
+            _lastSeen = last.Length > 0 ? last[0].Id : "0-0";
+            return;
+        }
+
+        while (true)
+        {
+            var entries = await db.StreamReadAsync(StreamKey, _lastSeen, ReadBatch).WaitAsync(budget, time, cancellationToken);
+            foreach (var entry in entries)
+            {
+                _lastSeen = entry.Id;
+                if (Read(entry) is { } invalidation && !string.Equals(entry["replica"], _replica, StringComparison.Ordinal))
+                {
+                    invalidator.Apply(invalidation, PolicyCacheInvalidator.FromPeer);
+                }
+            }
+
+            if (entries.Length < ReadBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    private static PolicyInvalidation? Read(StreamEntry entry)
+    {
+        string? app = entry["app"], owner = entry["owner"], repository = entry["repository"], directory = entry["directory"], paths = entry["paths"];
+        if (app is null || owner is null || repository is null || directory is null || paths is null)
+        {
+            return null;
+        }
+
+        return new PolicyInvalidation(app, owner, repository, directory, paths.Length == 0 ? [] : paths.Split('\n'));
+    }
+
+    [LoggerMessage(EventId = 7431, Level = LogLevel.Warning,
+        Message = "App {App}: the invalidation of {Owner}/{Repository} could not be shared through Redis ({Problem}); other replicas see the new file within policies.cacheTtlSeconds")]
+    private partial void LogPublishFailed(string app, string owner, string repository, string problem);
+
+    [LoggerMessage(EventId = 7432, Level = LogLevel.Warning, Message = "Reading other replicas' policy invalidations from Redis failed ({Problem}); trying again in a second")]
+    private partial void LogPollFailed(string problem);
+}
