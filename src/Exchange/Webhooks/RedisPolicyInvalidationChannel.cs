@@ -27,8 +27,15 @@ public sealed partial class RedisPolicyInvalidationChannel(
     private const int MaxStreamLength = 1000;
     private const int ReadBatch = 100;
 
+    /// <summary>
+    /// Entries added since shortly before this replica started are applied (stream ids are Redis's clock in ms): an
+    /// extra invalidation only costs a read, a missed one would keep a stale policy for the cache TTL.
+    /// </summary>
+    private static readonly TimeSpan StartMargin = TimeSpan.FromSeconds(60);
+
     private readonly string _replica = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-    private RedisValue _lastSeen = RedisValue.Null;
+    private RedisValue _lastSeen = string.Create(
+        System.Globalization.CultureInfo.InvariantCulture, $"{(time.GetUtcNow() - StartMargin).ToUnixTimeMilliseconds()}-0");
 
     public async ValueTask PublishAsync(PolicyInvalidation invalidation, CancellationToken cancellationToken)
     {
@@ -73,20 +80,12 @@ public sealed partial class RedisPolicyInvalidationChannel(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Reads what other replicas added since the last poll and applies it; the first poll only finds the stream's end.</summary>
+    /// <summary>Reads what other replicas added since the last poll and applies it.</summary>
     internal async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         var budget = connection.Options.CommandTimeout;
         var multiplexer = await connection.GetAsync(budget, cancellationToken);
         var db = multiplexer.GetDatabase();
-        if (_lastSeen.IsNull)
-        {
-            // Entries from before this replica started concern a cache it did not have.
-            var last = await db.StreamRangeAsync(StreamKey, "-", "+", 1, Order.Descending).WaitAsync(budget, time, cancellationToken);
-            _lastSeen = last.Length > 0 ? last[0].Id : "0-0";
-            return;
-        }
-
         while (true)
         {
             var entries = await db.StreamReadAsync(StreamKey, _lastSeen, ReadBatch).WaitAsync(budget, time, cancellationToken);
