@@ -150,6 +150,30 @@ public sealed class WebhookCheckRunTests
     }
 
     [Fact]
+    public async Task A_repository_outside_the_installation_gets_no_check_run()
+    {
+        await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
+        host.GitHub.SetFile(StsTestHost.Org, "not-installed", CiFile, StsTestHost.Policy(), Head);
+
+        using var response = await SendAsync(host.Client, "pull_request", PullRequest("opened", Base, Head, host.InstallationId, "not-installed"));
+        Assert.Equal("ignored", await response.ResultAsync());
+        Assert.Empty(host.GitHub.CheckRuns);
+        Assert.Empty(host.GitHub.Mints);
+    }
+
+    [Fact]
+    public async Task Paths_the_contents_API_may_not_be_asked_for_are_never_read()
+    {
+        await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
+        using var response = await SendAsync(
+            host.Client, "push",
+            Push("refs/heads/feature", Head, host.InstallationId, modified: [".github/sts/default/../../../x.sts.yaml", ".github/sts/default/a?ref=main.sts.yaml", ".github/sts/default/%2e%2e.sts.yaml"]));
+        Assert.Equal("ignored", await response.ResultAsync());
+        Assert.Empty(host.GitHub.ContentReads);
+        Assert.Empty(host.GitHub.CheckRuns);
+    }
+
+    [Fact]
     public async Task Without_checks_write_the_App_logs_and_posts_nothing()
     {
         var log = new CapturingLoggerProvider();

@@ -216,6 +216,22 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_body_larger_than_the_exchange_limit_but_within_the_webhook_limit_is_read()
+    {
+        await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
+        host.SetPolicy("ci", StsTestHost.Policy("contents: read"));
+        Assert.Equal("read", await GrantedContentsAsync(host));
+        host.SetPolicy("ci", StsTestHost.Policy("contents: write"));
+
+        // About 300 KB: over the 64 KiB every other endpoint accepts, under the webhook's 1 MiB.
+        var payload = Push("refs/heads/main", Sha('a'), host.InstallationId, modified: [CiFile, .. Enumerable.Range(0, 6000).Select(i => $"docs/a-rather-long-file-name-{i}.md")]);
+        Assert.InRange(payload.ToJsonString().Length, 200_000, 1_000_000);
+        using var response = await SendAsync(host.Client, "push", payload);
+        Assert.Equal("processed", await response.ResultAsync());
+        Assert.Equal("write", await GrantedContentsAsync(host));
+    }
+
+    [Fact]
     public async Task A_repeated_delivery_id_is_answered_duplicate_and_nothing_happens_a_second_time()
     {
         await using var host = await StsTestHost.StartAsync(WithWebhookSecret);

@@ -78,7 +78,8 @@ internal sealed class PolicyFileMatcher
             }
         }
 
-        return parts.All(p => p.Length > 0 && p is not ("." or ".."));
+        // Only paths the contents API may be asked for: others the server could never read either.
+        return GitHub.GitHubNames.IsContentPath(path);
     }
 
     private bool MatchesIdentitySegment(string segment)

@@ -24,6 +24,7 @@ public sealed partial class WebhookReceiver(
     IPolicyInvalidationChannel channel,
     PolicyCheckRunner checks,
     GithubStsMetrics metrics,
+    TimeProvider time,
     ILogger<WebhookReceiver> logger)
 {
     /// <summary>The processing of one delivery is bounded (GitHub itself waits 10 s for an answer).</summary>
@@ -45,7 +46,8 @@ public sealed partial class WebhookReceiver(
         var matching = Authenticate(request, body);
         if (matching.Count == 0)
         {
-            LogUnauthenticated(deliveryId ?? "-", http.Connection.RemoteIpAddress?.ToString() ?? "-");
+            // The header is the sender's text: logged only when it has the shape of an id.
+            LogUnauthenticated(WebhookDeliveries.IsDeliveryId(deliveryId) ? deliveryId! : "-", http.Connection.RemoteIpAddress?.ToString() ?? "-");
             return Answer(metricEvent, "unauthenticated", StatusCodes.Status401Unauthorized, null);
         }
 
@@ -74,7 +76,7 @@ public sealed partial class WebhookReceiver(
 
         try
         {
-            using var budget = new CancellationTokenSource(ProcessingBudget);
+            using var budget = new CancellationTokenSource(ProcessingBudget, time);
             var result = await ProcessAsync(matching, eventName, deliveryId!, body, budget.Token);
             var status = result == "malformed" ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
             if (result == "malformed")
@@ -138,7 +140,7 @@ public sealed partial class WebhookReceiver(
                     return "malformed";
                 }
 
-                foreach (var app in matching.Where(_ => pull.AsksForCheck))
+                foreach (var app in matching.Where(a => pull.AsksForCheck && a.RepositoryPoliciesEnabled))
                 {
                     var outcome = await checks.RunAsync(
                         new PolicyCheckRequest(app, pull.Repository.InstallationId, pull.Repository.Owner, pull.Repository.Name, pull.HeadSha, pull.BaseSha, null),

@@ -18,4 +18,8 @@ public sealed partial class PolicyCheckRunner
 
     [LoggerMessage(EventId = 7414, Level = LogLevel.Warning, Message = "App {App}: revoking a check-run token failed (status {Status})")]
     private partial void LogRevokeFailed(string app, int? status);
+
+    [LoggerMessage(EventId = 7415, Level = LogLevel.Warning,
+        Message = "App {App}: {Owner}/{Repository} or its commits are not accessible to the installation; nothing checked")]
+    private partial void LogRepositoryNotAccessible(string app, string owner, string repository);
 }

@@ -48,7 +48,18 @@ public sealed partial class PolicyCheckRunner(
         }
 
         var matcher = new PolicyFileMatcher(request.App);
-        var read = await ReadChangedFilesAsync(request, matcher, ct);
+        ChangedPolicyFiles? read;
+        try
+        {
+            read = await ReadChangedFilesAsync(request, matcher, ct);
+        }
+        catch (Exception e) when (e is GitHubUnprocessableException or GitHubNotFoundException)
+        {
+            // The installation cannot see the repository (or the commits are gone): nothing to check there.
+            LogRepositoryNotAccessible(app.Name, request.Owner, request.Repository);
+            return PolicyCheckOutcome.UnknownInstallation;
+        }
+
         if (read is null)
         {
             return PolicyCheckOutcome.NothingToCheck;
