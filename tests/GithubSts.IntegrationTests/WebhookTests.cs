@@ -112,6 +112,26 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_fresh_service_exposes_every_webhook_series_at_zero()
+    {
+        await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
+        var metrics = await host.ManagementClient.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        foreach (var eventName in GithubSts.Exchange.Telemetry.GithubStsMetrics.WebhookEvents)
+        {
+            foreach (var result in GithubSts.Exchange.Telemetry.GithubStsMetrics.WebhookResults)
+            {
+                Assert.Contains($"githubsts_webhook_deliveries_total{{event=\"{eventName}\",result=\"{result}\"}} 0", metrics, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.All(GithubSts.Exchange.Telemetry.GithubStsMetrics.InvalidationOrigins, o =>
+            Assert.Contains($"githubsts_policy_invalidations_total{{origin=\"{o}\"}} 0", metrics, StringComparison.Ordinal));
+        Assert.All(GithubSts.Exchange.Telemetry.GithubStsMetrics.CheckRunConclusions, c =>
+            Assert.Contains($"githubsts_policy_check_runs_total{{conclusion=\"{c}\"}} 0", metrics, StringComparison.Ordinal));
+        Assert.Contains("githubsts_github_api_calls_total{endpoint=\"checks\",result=\"2xx\"} 0", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_push_to_the_default_branch_not_touching_policy_files_changes_nothing()
     {
         await using var host = await StsTestHost.StartAsync(WithWebhookSecret);

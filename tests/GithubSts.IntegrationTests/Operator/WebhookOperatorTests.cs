@@ -81,4 +81,44 @@ public sealed class WebhookOperatorTests(OperatorEnvironment env) : IClassFixtur
         using var old = await SendAsync(env.Client, "ping", new System.Text.Json.Nodes.JsonObject(), appId: OperatorEnvironment.AppId);
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
     }
+
+    [KubernetesFact]
+    public async Task A_webhookSecretRef_to_a_missing_key_or_a_short_secret_is_reported_and_serves_nothing()
+    {
+        await env.ApplyAsync($"""
+            apiVersion: githubsts.io/v1alpha1
+            kind: GitHubApp
+            metadata:
+              name: hook-missing
+            spec:
+              appId: {OperatorEnvironment.AppId}
+              apiUrl: {env.GitHub.ApiUrl}
+              privateKeySecretRef: {"{"}namespace: {Ns}, name: app-key{"}"}
+              webhookSecretRef: {"{"}namespace: {Ns}, name: app-key{"}"}
+            """);
+        var missing = await env.WaitForConditionAsync<GitHubApp>(
+            GithubStsResourceTypes.GitHubApps, null, "hook-missing", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.SecretNotFound);
+        Assert.Contains("webhook-secret", missing.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message, StringComparison.Ordinal);
+
+        await env.ApplyAsync($"""
+            apiVersion: v1
+            kind: Secret
+            metadata: {"{"}name: short-webhook, namespace: {Ns}{"}"}
+            stringData: {"{"}webhook-secret: too-short{"}"}
+            """);
+        await env.ApplyAsync($"""
+            apiVersion: githubsts.io/v1alpha1
+            kind: GitHubApp
+            metadata:
+              name: hook-short
+            spec:
+              appId: {OperatorEnvironment.AppId}
+              apiUrl: {env.GitHub.ApiUrl}
+              privateKeySecretRef: {"{"}namespace: {Ns}, name: app-key{"}"}
+              webhookSecretRef: {"{"}namespace: {Ns}, name: short-webhook{"}"}
+            """);
+        var shortSecret = await env.WaitForConditionAsync<GitHubApp>(
+            GithubStsResourceTypes.GitHubApps, null, "hook-short", ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.InvalidSpec);
+        Assert.DoesNotContain("too-short", shortSecret.Status!.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Message, StringComparison.Ordinal);
+    }
 }
