@@ -36,6 +36,34 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_load_that_read_the_old_file_before_the_push_does_not_cache_it()
+    {
+        await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
+        host.SetPolicy("ci", StsTestHost.Policy("contents: read"));
+
+        // The load reads the file, then revokes its read token (slowly here) before it caches what it read.
+        host.GitHub.SetLatency(GitHubEndpointKind.Revoke, TimeSpan.FromSeconds(1));
+        var revokes = host.GitHub.GetRequestCount(GitHubEndpointKind.Revoke);
+        var inFlight = GrantedContentsAsync(host);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (host.GitHub.GetRequestCount(GitHubEndpointKind.Revoke) == revokes)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the policy load never revoked its read token");
+            await Task.Delay(10);
+        }
+
+        host.SetPolicy("ci", StsTestHost.Policy("contents: write"));
+        using (var push = await SendAsync(host.Client, "push", Push("refs/heads/main", Sha('a'), host.InstallationId, modified: [CiFile])))
+        {
+            Assert.Equal("processed", await push.ResultAsync());
+        }
+
+        Assert.Equal("read", await inFlight); // it began before the push
+        host.GitHub.SetLatency(GitHubEndpointKind.Revoke, TimeSpan.Zero);
+        Assert.Equal("write", await GrantedContentsAsync(host));
+    }
+
+    [Fact]
     public async Task A_push_adding_a_policy_file_replaces_the_cached_not_found_answer()
     {
         await using var host = await StsTestHost.StartAsync(env =>
