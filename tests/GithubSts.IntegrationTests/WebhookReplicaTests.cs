@@ -1,5 +1,7 @@
 using GithubSts.IntegrationTests.Infrastructure;
 using GithubSts.Testing.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static GithubSts.IntegrationTests.Infrastructure.WebhookDeliveryClient;
 
 namespace GithubSts.IntegrationTests;
@@ -51,6 +53,37 @@ public sealed class WebhookReplicaTests
         // The same delivery replayed to the other replica: remembered in Redis, so nothing happens there either.
         using var replayed = await SendAsync(second.Client, "push", payload, delivery);
         Assert.Equal("duplicate", await replayed.ResultAsync());
+    }
+
+    [RedisFact]
+    public async Task An_ACL_user_without_the_stream_commands_is_told_once_and_exchanges_go_on()
+    {
+        await using var redis = await RedisServer.StartAsync(password: "admin", extraArguments:
+        [
+            "--user", "github-sts", "on", ">sts-password", "~githubsts:replay:*", "resetchannels", "-@all",
+            "+set", "+eval", "+get", "+del", "+ping",
+        ]);
+        var log = new CapturingLoggerProvider();
+        await using var host = await StsTestHost.StartAsync(
+            env =>
+            {
+                WithRedis(env, redis);
+                env["GITHUBSTS_REPLAY_REDIS_USERNAME"] = "github-sts";
+                env["GITHUBSTS_REPLAY_REDIS_PASSWORD"] = "sts-password";
+            },
+            services => services.AddSingleton<ILoggerProvider>(log));
+        host.SetPolicy("ci", StsTestHost.Policy());
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!log.Entries.Any(e => e.Message.Contains("add +xadd +xread", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the missing ACL commands were never reported");
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(log.Entries, e => e.Message.Contains("add +xadd +xread", StringComparison.Ordinal));
+        Assert.Equal("read", await GrantedContentsAsync(host));
     }
 
     private static void WithRedis(Dictionary<string, string> env, RedisServer redis)

@@ -72,6 +72,12 @@ public sealed partial class RedisPolicyInvalidationChannel(
             {
                 await PollOnceAsync(stoppingToken);
             }
+            catch (RedisServerException e) when (e.Kind is RedisErrorKind.NoPermission or RedisErrorKind.NotPermitted)
+            {
+                // An ACL user without +xread (the replay store's older least-privilege line): say so once, not every second.
+                LogNotPermitted(e.Message);
+                return;
+            }
             catch (Exception e) when (e is RedisException or TimeoutException or ReplayStoreUnavailableException)
             {
                 LogPollFailed(e.GetType().Name);
@@ -119,6 +125,10 @@ public sealed partial class RedisPolicyInvalidationChannel(
     [LoggerMessage(EventId = 7431, Level = LogLevel.Warning,
         Message = "App {App}: the invalidation of {Owner}/{Repository} could not be shared through Redis ({Problem}); other replicas see the new file within policies.cacheTtlSeconds")]
     private partial void LogPublishFailed(string app, string owner, string repository, string problem);
+
+    [LoggerMessage(EventId = 7433, Level = LogLevel.Warning,
+        Message = "Redis refuses this replica's read of other replicas' policy invalidations ({Problem}); add +xadd +xread to its ACL user. Until then other replicas' pushes reach this cache within policies.cacheTtlSeconds")]
+    private partial void LogNotPermitted(string problem);
 
     [LoggerMessage(EventId = 7432, Level = LogLevel.Warning, Message = "Reading other replicas' policy invalidations from Redis failed ({Problem}); trying again in a second")]
     private partial void LogPollFailed(string problem);
