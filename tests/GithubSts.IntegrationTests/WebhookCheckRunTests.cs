@@ -99,6 +99,22 @@ public sealed class WebhookCheckRunTests
     }
 
     [Fact]
+    public async Task An_organization_policy_is_checked_for_its_scope_and_the_Apps_own_rules()
+    {
+        await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
+        host.SetPolicy("org-ci", StsTestHost.Policy("members: read", "repositories: [octo-repo]"), repository: ".github", branch: Head);
+
+        using var response = await SendAsync(host.Client, "pull_request", PullRequest("opened", Base, Head, host.InstallationId, ".github"));
+        Assert.Equal("processed", await response.ResultAsync());
+
+        var run = Assert.Single(host.GitHub.CheckRuns);
+        Assert.Equal(("failure", ".github"), (run.Conclusion, run.Repository));
+        Assert.Contains(run.Annotations, a => a.Title == "OrganizationPermissionsNotAllowed");
+        Assert.Contains(run.Annotations, a => a.Title == "InstallationCannotGrant" && a.Message.Contains("members: read", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Annotations, a => a.Title == "MissingRepositories");
+    }
+
+    [Fact]
     public async Task A_push_to_another_branch_touching_policy_files_gets_a_check_run()
     {
         await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
@@ -129,11 +145,11 @@ public sealed class WebhookCheckRunTests
     {
         await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
         host.SetPolicy("ci", StsTestHost.Policy(), branch: Head);
-        var calls = host.GitHub.RequestCount;
+        var calls = CallsBesidesAppCheck(host.GitHub);
 
         using var response = await SendAsync(host.Client, "pull_request", PullRequest("closed", Base, Head, host.InstallationId));
         Assert.Equal("ignored", await response.ResultAsync());
-        Assert.Equal(calls, host.GitHub.RequestCount);
+        Assert.Equal(calls, CallsBesidesAppCheck(host.GitHub));
     }
 
     [Fact]

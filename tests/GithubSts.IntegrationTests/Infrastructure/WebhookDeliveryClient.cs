@@ -85,6 +85,13 @@ public static class WebhookDeliveryClient
         return await client.SendAsync(request);
     }
 
+    /// <summary>
+    /// Requests the simulator received, but the App check (<c>GET /app</c>) the service runs on its own at start-up and
+    /// whose timing the tests do not control.
+    /// </summary>
+    public static int CallsBesidesAppCheck(GithubSts.Testing.GitHub.GitHubSimulator github) =>
+        github.RequestCount - github.GetRequestCount(GithubSts.Testing.GitHub.GitHubEndpointKind.App);
+
     public static Func<byte[], string?> SignWith(string secret) => body => new WebhookSecret(secret).Sign(body);
 
     public static async Task<string> ResultAsync(this HttpResponseMessage response) =>

@@ -1,3 +1,4 @@
+using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Policies;
 using GithubSts.Exchange.Telemetry;
@@ -86,6 +87,7 @@ public sealed partial class PolicyCheckRunner(
             findings.AddRange(checker.Check(path, text, scope));
             if (matcher.IsPolicyFile(path))
             {
+                findings.AddRange(AppGrantFindings(path, text, scope, request.App));
                 findings.AddRange(InstallationGrantFindings(path, text, installation));
             }
         }
@@ -100,6 +102,29 @@ public sealed partial class PolicyCheckRunner(
         metrics.PolicyCheckRun(conclusion);
         LogCheckRunPosted(app.Name, request.Owner, request.Repository, request.HeadSha, conclusion, findings.Count);
         return checkRun.Succeeded ? PolicyCheckOutcome.Success : PolicyCheckOutcome.Failure;
+    }
+
+    /// <summary>What the App itself refuses to let its policies grant (<c>maxPermissions</c>, organization permissions).</summary>
+    internal static IEnumerable<PolicyFileFinding> AppGrantFindings(string path, string text, string scope, GitHubAppRuntime app)
+    {
+        if (!Requests.ExchangeTarget.TryParse(scope, out var target))
+        {
+            return [];
+        }
+
+        try
+        {
+            var kind = target.Repository is null ? PolicyScopeKind.Organization : PolicyScopeKind.Repository;
+            var compiled = TrustPolicyCompiler.Compile(TrustPolicyYaml.Parse(text), kind, target);
+            return compiled.Succeeded
+                ? AppGrantRules.Check(compiled.Policy!, app).Select(error => CompilerPolicyFileChecker.Finding(error, path, text))
+                : [];
+        }
+        catch (PolicyFormatException)
+        {
+            // The checker reports it.
+            return [];
+        }
     }
 
     /// <summary>"the installation cannot grant X": a permission the policy asks for above what the installation holds.</summary>
