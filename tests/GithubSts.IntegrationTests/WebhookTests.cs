@@ -310,6 +310,34 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_captured_delivery_resent_under_a_new_id_is_a_duplicate()
+    {
+        await using var host = await StsTestHost.StartAsync(WithWebhookSecret);
+        host.SetPolicy("ci", StsTestHost.Policy("contents: read"));
+        var payload = Push("refs/heads/main", Sha('a'), host.InstallationId, modified: [CiFile]);
+        using (var first = await SendAsync(host.Client, "push", payload))
+        {
+            Assert.Equal("processed", await first.ResultAsync());
+        }
+
+        Assert.Equal("read", await GrantedContentsAsync(host));
+        host.SetPolicy("ci", StsTestHost.Policy("contents: write"));
+
+        // The signature covers the body, not the headers: a new delivery id (or another event name) is the sender's choice.
+        using (var resent = await SendAsync(host.Client, "push", payload, NewDeliveryId()))
+        {
+            Assert.Equal("duplicate", await resent.ResultAsync());
+        }
+
+        using (var relabelled = await SendAsync(host.Client, "pull_request", payload, NewDeliveryId()))
+        {
+            Assert.Equal("duplicate", await relabelled.ResultAsync());
+        }
+
+        Assert.Equal("read", await GrantedContentsAsync(host));
+    }
+
+    [Fact]
     public async Task A_delivery_that_failed_can_be_redelivered()
     {
         await using var host = await StsTestHost.StartAsync(WithWebhookSecret);

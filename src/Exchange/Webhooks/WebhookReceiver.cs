@@ -57,10 +57,10 @@ public sealed partial class WebhookReceiver(
         }
 
         var appId = matching[0].Credentials.AppId;
-        ReplayReservation? claim;
+        DeliveryClaim? claim;
         try
         {
-            claim = await deliveries.TryClaimAsync(appId, deliveryId!, http.RequestAborted);
+            claim = await deliveries.TryClaimAsync(appId, deliveryId!, body, http.RequestAborted);
         }
         catch (ReplayStoreUnavailableException e)
         {
@@ -245,7 +245,7 @@ public sealed partial class WebhookReceiver(
         }
     }
 
-    private async Task ForgetQuietlyAsync(ReplayReservation reservation)
+    private async Task ForgetQuietlyAsync(DeliveryClaim reservation)
     {
         try
         {
