@@ -78,8 +78,9 @@ public sealed partial class RedisPolicyInvalidationChannel(
                 LogNotPermitted(e.Message);
                 return;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException or ReplayStoreUnavailableException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // Whatever went wrong, the poller must not stop the host: the next tick tries again.
                 LogPollFailed(e.GetType().Name);
             }
         }
