@@ -10,6 +10,7 @@ using GithubSts.Exchange.PolicySources;
 using GithubSts.Exchange.Replay;
 using GithubSts.Exchange.Replay.Redis;
 using GithubSts.Exchange.Telemetry;
+using GithubSts.Exchange.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -52,7 +53,8 @@ public static class ExchangeServiceCollectionExtensions
         services.TryAddSingleton<IIdentityTokenValidator>(sp => sp.GetRequiredService<OidcTokenValidator>());
 
         services.AddSingleton(options.RepositoryPolicies);
-        services.AddSingleton<IPolicySource, RepositoryPolicySource>();
+        services.AddSingleton<RepositoryPolicySource>();
+        services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<RepositoryPolicySource>());
 
         services.AddSingleton<IExchangeStep, ValidateRequestStep>();
         services.AddSingleton<IExchangeStep, ValidateTokenStep>();
@@ -92,6 +94,7 @@ public static class ExchangeServiceCollectionExtensions
             services.AddGithubStsAudit(options.Audit);
         }
 
+        services.AddGithubStsWebhooks(options);
         services.AddSingleton<ServiceReadiness>();
         services.AddGithubStsTelemetry();
         services.AddHostedService<AppVerifier>();

@@ -211,7 +211,7 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
         await using var redis = await RedisServer.StartAsync(password: "admin", extraArguments:
         [
             "--user", "github-sts", "on", ">sts-password", "~githubsts:replay:*", "resetchannels", "-@all",
-            "+set", "+eval", "+get", "+del", "+ping",
+            "+set", "+eval", "+get", "+del", "+ping", "+xadd", "+xread",
         ]);
         await using var host = await StartAsync(env =>
         {

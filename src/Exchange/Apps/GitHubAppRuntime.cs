@@ -24,5 +24,8 @@ public sealed class GitHubAppRuntime
     /// <summary>Whether organization-level policies of this App may grant organization permissions (off by default).</summary>
     public bool AllowOrganizationPermissions { get; init; }
 
+    /// <summary>Verifies this App's webhook deliveries; null: deliveries for it are refused (401).</summary>
+    public Webhooks.WebhookSecret? WebhookSecret { get; init; }
+
     public string Name => Credentials.Name;
 }

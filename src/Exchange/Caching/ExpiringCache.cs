@@ -41,7 +41,25 @@ public sealed class ExpiringCache<TKey, TValue>(int capacity, TimeProvider time)
         }
     }
 
-    public void Remove(TKey key) => _entries.TryRemove(key, out _);
+    /// <returns>Whether a live or expired entry was there.</returns>
+    public bool Remove(TKey key) => _entries.TryRemove(key, out _);
+
+    /// <summary>Removes every entry whose key matches; a scan of the whole cache, for rare events (a webhook).</summary>
+    /// <returns>How many entries were removed.</returns>
+    public int RemoveWhere(Func<TKey, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var removed = 0;
+        foreach (var key in _entries.Keys)
+        {
+            if (match(key) && _entries.TryRemove(key, out _))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
 
     private void Trim()
     {

@@ -46,6 +46,8 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_MANAGEMENT_URLS"] = (s, _, v) => s.Management.Urls = SplitList(v),
         ["GITHUBSTS_TLS_CERTIFICATE_FILE"] = (s, _, v) => s.Tls.CertificateFile = v,
         ["GITHUBSTS_TLS_KEY_FILE"] = (s, _, v) => s.Tls.KeyFile = v,
+        ["GITHUBSTS_WEBHOOK_PATH"] = (s, _, v) => s.Webhook.Path = v,
+        ["GITHUBSTS_WEBHOOK_MAX_BODY_BYTES"] = (s, n, v) => s.Webhook.MaxBodyBytes = (int)Math.Min(ParseInteger(n, v), int.MaxValue),
         ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = (s, n, v) => s.Shutdown.DrainDelaySeconds = (int)Math.Min(ParseInteger(n, v), int.MaxValue),
         ["GITHUBSTS_AUDIT_STDOUT"] = (s, n, v) => s.Audit.Stdout = ParseBoolean(n, v),
         ["GITHUBSTS_AUDIT_FILE_PATH"] = (s, _, v) => s.Audit.FilePath = v,
@@ -78,6 +80,8 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_GITHUB_APP_SIGNER_KEY_ID"] = (a, _, v) => Signer(a).KeyId = v,
         ["GITHUBSTS_GITHUB_APP_SIGNER_REGION"] = (a, _, v) => Signer(a).Region = v,
         ["GITHUBSTS_GITHUB_APP_SIGNER_SERVICE_URL"] = (a, _, v) => Signer(a).ServiceUrl = v,
+        ["GITHUBSTS_GITHUB_WEBHOOK_SECRET"] = (a, _, v) => a.WebhookSecret = v,
+        ["GITHUBSTS_GITHUB_WEBHOOK_SECRET_FILE"] = (a, _, v) => a.WebhookSecretFile = v,
     };
 
     /// <summary>Every <c>GITHUBSTS_*</c> name that is accepted (README's table is kept equal to it by a test).</summary>

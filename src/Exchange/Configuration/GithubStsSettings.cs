@@ -27,6 +27,18 @@ public sealed class GithubStsSettings
     public ShutdownSettings Shutdown { get; set; } = new();
 
     public TlsSettings Tls { get; set; } = new();
+
+    public WebhookSettings Webhook { get; set; } = new();
+}
+
+/// <summary>The App webhook endpoint (README "The App's webhook").</summary>
+public sealed class WebhookSettings
+{
+    /// <summary>The route on the public listener; GitHub's App settings must name the same URL.</summary>
+    public string Path { get; set; } = Webhooks.WebhookOptions.DefaultPath;
+
+    /// <summary>Larger deliveries are refused (413) unread.</summary>
+    public int MaxBodyBytes { get; set; } = Webhooks.WebhookOptions.DefaultMaxBodyBytes;
 }
 
 /// <summary>
@@ -114,6 +126,12 @@ public sealed class AppSettings
 
     /// <summary>Organization policies of this app may grant organization permissions (members, organization_secrets, …).</summary>
     public bool AllowOrganizationPermissions { get; set; }
+
+    /// <summary>The App's webhook secret, as text. At most one of this and <see cref="WebhookSecretFile"/>.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>A file holding the App's webhook secret (a mounted Secret); a trailing newline is not part of it.</summary>
+    public string? WebhookSecretFile { get; set; }
 }
 
 /// <summary>An external signer for an App's JWTs: <c>{kind: aws-kms, keyId, region, serviceUrl}</c>.</summary>

@@ -96,6 +96,7 @@ internal static class SettingsValidator
                 : ValidateList<string>(settings.Management.Urls, "management.urls", "an http://HOST:PORT address", ManagementUrl.TryNormalize),
             DrainDelay = TimeSpan.FromSeconds(settings.Shutdown.DrainDelaySeconds),
             Tls = ValidateTls(settings.Tls),
+            Webhook = WebhookSettingsValidator.Validate(settings.Webhook),
         };
     }
 
@@ -368,6 +369,7 @@ internal static class SettingsValidator
             PolicyPath = template,
             OrgPolicyRepository = orgPolicyRepo,
             AllowOrganizationPermissions = app.AllowOrganizationPermissions,
+            WebhookSecret = WebhookSettingsValidator.ValidateSecret(prefix, app.WebhookSecret, app.WebhookSecretFile),
         };
     }
 

@@ -87,6 +87,9 @@ public sealed partial class GitHubApiClient
         "installation lookup" => "installation",
         "app lookup" => "app",
         "installation repositories" => "repositories",
+        "installation details" => "installation",
+        "commit comparison" => "contents",
+        "check run creation" => "checks",
         _ => "other",
     };
 

@@ -56,6 +56,10 @@ internal static class GitHubNames
         return string.Join('/', segments.Select(Uri.EscapeDataString));
     }
 
+    /// <summary>Whether <see cref="EscapeContentPath"/> accepts the path (for paths that come from webhook payloads).</summary>
+    public static bool IsContentPath(string path) =>
+        path is { Length: > 0 and <= MaxContentPathLength } && path.Split('/').All(IsSafePathSegment);
+
     public static string CacheKey(string owner) => owner.ToUpperInvariant();
 
     private static bool IsName(string value, bool allowDot) =>

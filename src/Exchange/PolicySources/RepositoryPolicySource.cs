@@ -84,15 +84,22 @@ public sealed partial class RepositoryPolicySource : IPolicySource
 
     private async Task<ResolvedPolicy?> LoadAsync(GitHubAppRuntime app, RepositoryPolicyLocation location, string key)
     {
+        // A push that invalidates while this load reads must not be undone by the load caching what it read before.
+        var generation = CurrentGeneration;
         try
         {
-            var policy = await ReadAsync(app, location);
+            var policy = await ReadAsync(app, location, generation);
             _metrics?.PolicyLoaded("repository", policy is null ? "not_found" : "loaded");
             if (policy is null)
             {
                 // Deleted, unlisted or invalid: GitHub answered, so the old copy must not grant again.
                 _lastGood.Remove(key);
                 return null;
+            }
+
+            if (!IsCurrent(generation))
+            {
+                return policy;
             }
 
             _cache.Set(key, policy, _options.CacheTtl);
@@ -123,11 +130,11 @@ public sealed partial class RepositoryPolicySource : IPolicySource
     }
 
     /// <summary>The policy, or null when GitHub says there is none (no installation, no repository, no file, invalid file).</summary>
-    private async Task<ResolvedPolicy?> ReadAsync(GitHubAppRuntime runtime, RepositoryPolicyLocation location)
+    private async Task<ResolvedPolicy?> ReadAsync(GitHubAppRuntime runtime, RepositoryPolicyLocation location, long generation)
     {
         var app = runtime.Credentials;
         await using var session = new PolicyReadSession(this, app, location);
-        var directory = await GetDirectoryAsync(session, location, app.Name);
+        var directory = await GetDirectoryAsync(session, location, app.Name, generation);
         if (directory.Listing is not { } listing || !listing.MayContain(location.EntryName, location.EntryIsFile))
         {
             LogPolicyFileNotFound(location.Owner, location.Repository, location.Path);
@@ -138,7 +145,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         if (content is null)
         {
             // Listed but gone (or never readable): remember briefly, this costs a real read each time.
-            _cache.Set(CacheKeyOf(app, location), null, Min(_options.NotFoundTtl, _options.CacheTtl));
+            SetIfCurrent(_cache, generation, CacheKeyOf(app, location), null, Min(_options.NotFoundTtl, _options.CacheTtl));
             LogPolicyFileNotFound(location.Owner, location.Repository, location.Path);
             return null;
         }
@@ -146,14 +153,15 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         var policy = Compile(content, location, runtime);
         if (policy is null)
         {
-            _cache.Set(CacheKeyOf(app, location), null, Min(_options.NotFoundTtl, _options.CacheTtl));
+            SetIfCurrent(_cache, generation, CacheKeyOf(app, location), null, Min(_options.NotFoundTtl, _options.CacheTtl));
         }
 
         return policy;
     }
 
     /// <summary>The listing of the policy directory, shared by every identity (positive and negative, one directory TTL).</summary>
-    private async Task<PolicyDirectory> GetDirectoryAsync(PolicyReadSession session, RepositoryPolicyLocation location, string appName)
+    private async Task<PolicyDirectory> GetDirectoryAsync(
+        PolicyReadSession session, RepositoryPolicyLocation location, string appName, long generation)
     {
         var key = location.DirectoryCacheKey(appName);
         if (_directories.TryGet(key, out var cached))
@@ -165,7 +173,7 @@ public sealed partial class RepositoryPolicySource : IPolicySource
         {
             var directory = await session.ListDirectoryAsync();
             // Never cached longer than the policies themselves: cacheTtlSeconds 0 turns all caching off.
-            _directories.Set(key, directory, Min(_options.DirectoryCacheTtl, _options.CacheTtl));
+            SetIfCurrent(_directories, generation, key, directory, Min(_options.DirectoryCacheTtl, _options.CacheTtl));
             return directory;
         }, CancellationToken.None);
     }

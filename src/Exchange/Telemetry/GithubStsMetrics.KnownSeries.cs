@@ -5,7 +5,7 @@ namespace GithubSts.Exchange.Telemetry;
 public sealed partial class GithubStsMetrics
 {
     /// <summary>The operation names <see cref="GitHubCall"/> is called with.</summary>
-    internal static readonly string[] GitHubEndpoints = ["mint", "installation", "contents", "revoke", "app"];
+    internal static readonly string[] GitHubEndpoints = ["mint", "installation", "contents", "revoke", "app", "checks"];
 
     /// <summary>The results <see cref="GitHubCall"/> is called with.</summary>
     internal static readonly string[] GitHubResults = ["1xx", "2xx", "3xx", "4xx", "5xx", "error"];
@@ -22,6 +22,7 @@ public sealed partial class GithubStsMetrics
     internal void StartKnownSeriesAtZero(IEnumerable<string> appNames, IEnumerable<string>? signerAppNames = null)
     {
         StartSignerSeriesAtZero(signerAppNames ?? []);
+        StartWebhookSeriesAtZero();
         foreach (var (result, reason) in ExchangeResults.KnownInAdvance())
         {
             _exchanges.Add(0, new KeyValuePair<string, object?>("result", result), new("reason", reason));

@@ -41,6 +41,7 @@ public sealed partial class GithubStsMetrics : IDisposable
         _gitHubCalls = Meter.CreateCounter<long>("githubsts_github_api_calls", "{call}", "GitHub API calls by endpoint and result (status class or error).");
         _tokensIssued = Meter.CreateCounter<long>("githubsts_tokens_issued", "{token}", "Installation tokens issued by app.");
         _signerCalls = Meter.CreateCounter<long>("githubsts_signer_calls", "{call}", "App JWT signatures asked of an external signer (KMS) by app and result.");
+        _webhooks = CreateWebhookInstruments(Meter);
     }
 
     public Meter Meter { get; }

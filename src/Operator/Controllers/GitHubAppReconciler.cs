@@ -3,6 +3,7 @@ using System.Text;
 using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.GitHub.Signing;
+using GithubSts.Exchange.Webhooks;
 using GithubSts.Operator.Apis.V1Alpha1;
 using GithubSts.Operator.Index;
 using GithubSts.Operator.Kubernetes.Models;
@@ -27,6 +28,7 @@ public sealed partial class GitHubAppReconciler(
     ILogger<GitHubAppReconciler> logger) : IReconciler<ObjectKey>
 {
     public const string DefaultSecretKey = "private-key.pem";
+    public const string DefaultWebhookSecretKey = "webhook-secret";
     private static readonly TimeSpan ReverifyInterval = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RetryUnreachable = TimeSpan.FromMinutes(1);
 
@@ -120,8 +122,14 @@ public sealed partial class GitHubAppReconciler(
                 : "privateKeySecretRef and signer are both set: give the key or the KMS that holds it, not both");
         }
 
+        var (webhookSecret, webhookText, webhookProblem) = LoadWebhookSecret(spec.WebhookSecretRef);
+        if (webhookProblem is { } webhookFailure)
+        {
+            return webhookFailure;
+        }
+
         string fingerprint;
-        var settings = $"\n{spec.AppId}\n{apiUri}\n{path.Template}\n{policies?.Enabled}\n{policies?.OrgPolicyRepo}\n{spec.AllowOrganizationPermissions}\n{CeilingText(spec.MaxPermissions)}";
+        var settings = $"\n{spec.AppId}\n{apiUri}\n{path.Template}\n{policies?.Enabled}\n{policies?.OrgPolicyRepo}\n{spec.AllowOrganizationPermissions}\n{CeilingText(spec.MaxPermissions)}\n{webhookText}";
         if (spec.Signer is { } signer)
         {
             if (!AppSigners.TryParse(signer.Kind, signer.KeyId, signer.Region, signer.ServiceUrl, out var signerOptions, out var field, out var signerProblem))
@@ -132,7 +140,7 @@ public sealed partial class GitHubAppReconciler(
             fingerprint = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"signer\n{signerOptions}{settings}")));
             return Reuse(name, fingerprint) is { } reused
                 ? (reused, string.Empty, string.Empty)
-                : (Remember(name, fingerprint, Build(app, AppSigners.Create(signerOptions), apiUri, path)), string.Empty, string.Empty);
+                : (Remember(name, fingerprint, Build(app, AppSigners.Create(signerOptions), apiUri, path, webhookSecret)), string.Empty, string.Empty);
         }
 
         var reference = spec.PrivateKeySecretRef!;
@@ -167,13 +175,44 @@ public sealed partial class GitHubAppReconciler(
             return (null, ConditionReasons.InvalidPrivateKey, e.Message);
         }
 
-        return (Remember(name, fingerprint, Build(app, new GitHubAppCredentials(name, spec.AppId, key, apiUri), path)), string.Empty, string.Empty);
+        return (Remember(name, fingerprint, Build(app, new GitHubAppCredentials(name, spec.AppId, key, apiUri), path, webhookSecret)), string.Empty, string.Empty);
     }
 
-    private static GitHubAppRuntime Build(GitHubApp app, IAppJwtSigner signer, Uri apiUri, PolicyPathTemplate path) =>
-        Build(app, new GitHubAppCredentials(app.Metadata.Name!, app.Spec.AppId, signer, apiUri), path);
+    /// <summary>
+    /// The webhook secret the reference names (null without one), its fingerprint text (a hash, never the secret), or
+    /// why the App cannot be loaded: the Secret must be in the operator's namespace, like the key's.
+    /// </summary>
+    private (WebhookSecret? Secret, string Fingerprint, (GitHubAppRuntime?, string, string)? Problem) LoadWebhookSecret(SecretKeySelector? reference)
+    {
+        if (reference is null)
+        {
+            return (null, string.Empty, null);
+        }
 
-    private static GitHubAppRuntime Build(GitHubApp app, GitHubAppCredentials credentials, PolicyPathTemplate path)
+        if (!string.Equals(reference.Namespace, context.Namespace, StringComparison.Ordinal))
+        {
+            return (null, string.Empty, (null, ConditionReasons.SecretNotFound, $"the webhook Secret must be in the operator's namespace {context.Namespace}"));
+        }
+
+        var key = reference.Key ?? DefaultWebhookSecretKey;
+        if (!secrets.TryGet(reference.Namespace, reference.Name, out var secret) || secret.Data?.TryGetValue(key, out var bytes) != true)
+        {
+            return (null, string.Empty, (null, ConditionReasons.SecretNotFound, $"Secret {reference.Namespace}/{reference.Name} with key {key} was not found"));
+        }
+
+        var text = Encoding.UTF8.GetString(bytes!).TrimEnd('\r', '\n');
+        if (text.Length < WebhookSecret.MinimumLength)
+        {
+            return (null, string.Empty, (null, ConditionReasons.InvalidSpec, $"the webhook secret in key {key} has fewer than {WebhookSecret.MinimumLength} characters"));
+        }
+
+        return (new WebhookSecret(text), "webhook " + Convert.ToHexString(SHA256.HashData(bytes!)), null);
+    }
+
+    private static GitHubAppRuntime Build(GitHubApp app, IAppJwtSigner signer, Uri apiUri, PolicyPathTemplate path, WebhookSecret? webhookSecret) =>
+        Build(app, new GitHubAppCredentials(app.Metadata.Name!, app.Spec.AppId, signer, apiUri), path, webhookSecret);
+
+    private static GitHubAppRuntime Build(GitHubApp app, GitHubAppCredentials credentials, PolicyPathTemplate path, WebhookSecret? webhookSecret)
     {
         var spec = app.Spec;
         return new GitHubAppRuntime
@@ -184,6 +223,7 @@ public sealed partial class GitHubAppReconciler(
             RepositoryPoliciesEnabled = spec.RepositoryPolicies?.Enabled ?? false,
             MaxPermissions = spec.MaxPermissions?.ToDictionary(StringComparer.Ordinal).AsReadOnly(),
             AllowOrganizationPermissions = spec.AllowOrganizationPermissions ?? false,
+            WebhookSecret = webhookSecret,
         };
     }
 

@@ -4,6 +4,7 @@ using GithubSts.Exchange.Endpoints;
 using GithubSts.Exchange.Health;
 using GithubSts.Exchange.Pipeline;
 using GithubSts.Exchange.Telemetry;
+using GithubSts.Exchange.Webhooks;
 using GithubSts.Operator.Hosting.Tls;
 using GithubSts.Operator.Kubernetes;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -199,6 +200,7 @@ public static class GithubStsHost
         app.MapGithubStsHealth();
         app.MapGithubStsMetrics();
         app.MapGithubStsExchange(rateLimited: options.RateLimit is not null);
+        app.MapGithubStsWebhook();
         return app;
     }
 }

@@ -91,10 +91,11 @@ public sealed partial class OperatorHost(
             EnqueuePoliciesOf(app.Metadata.Name!);
         }));
 
-        // A rotated key Secret reloads every App that points at it.
+        // A rotated key or webhook Secret reloads every App that points at it.
         secrets.AddHandler(InformerHandler.ForAll<Secret>(secret =>
         {
-            foreach (var app in apps.List().Where(a => a.Spec.PrivateKeySecretRef?.Name == secret.Metadata.Name))
+            foreach (var app in apps.List().Where(a => a.Spec.PrivateKeySecretRef?.Name == secret.Metadata.Name
+                                                       || a.Spec.WebhookSecretRef?.Name == secret.Metadata.Name))
             {
                 appController.Enqueue(ObjectKey.For(app));
             }

@@ -20,4 +20,13 @@ public enum GitHubEndpointKind
 
     /// <summary>GET /installation/repositories.</summary>
     InstallationRepositories,
+
+    /// <summary>GET /app/installations/{id}.</summary>
+    InstallationDetails,
+
+    /// <summary>GET /repos/{o}/{r}/compare/{base}...{head}.</summary>
+    Compare,
+
+    /// <summary>POST /repos/{o}/{r}/check-runs.</summary>
+    CheckRuns,
 }

@@ -50,6 +50,7 @@ public sealed partial class GitHubSimulator
             _contentReads.Clear();
             _requests.Clear();
             _requestCounts.Clear();
+            _checkRuns.Clear();
         }
     }
 

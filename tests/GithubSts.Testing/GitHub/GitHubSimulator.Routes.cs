@@ -41,6 +41,7 @@ public sealed partial class GitHubSimulator
         app.MapGet("/repos/{owner}/{repo}/contents/{**path}", Endpoint(GitHubEndpointKind.Contents, ServeContentsAsync));
         app.MapDelete("/installation/token", Endpoint(GitHubEndpointKind.Revoke, ServeRevokeAsync));
         app.MapGet("/installation/repositories", Endpoint(GitHubEndpointKind.InstallationRepositories, ServeInstallationRepositoriesAsync));
+        MapCheckRoutes(app);
         app.MapFallback(context =>
         {
             RecordRequest(context, kind: null);

@@ -17,6 +17,12 @@ public sealed class GitHubAppSpec
     /// <summary>The Secret with the PEM key. Exactly one of this and <see cref="Signer"/>.</summary>
     public SecretKeySelector? PrivateKeySecretRef { get; set; }
 
+    /// <summary>
+    /// The Secret key holding the App's webhook secret (default key <c>webhook-secret</c>; may be the key Secret itself).
+    /// Absent: deliveries for this App are refused.
+    /// </summary>
+    public SecretKeySelector? WebhookSecretRef { get; set; }
+
     /// <summary>A KMS that holds the key and signs the App's JWTs: no Secret at all.</summary>
     public GitHubAppSigner? Signer { get; set; }
 
