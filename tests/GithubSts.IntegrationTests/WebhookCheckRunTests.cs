@@ -95,7 +95,7 @@ public sealed class WebhookCheckRunTests
         var missing = Assert.Single(run.Annotations, a => a.Path.EndsWith("nopermissions.sts.yaml", StringComparison.Ordinal));
         Assert.Equal("failure", missing.Level);
         var misnamed = Assert.Single(run.Annotations, a => a.Path.EndsWith("notes.yaml", StringComparison.Ordinal));
-        Assert.Equal(("PolicyFileName", "warning"), (misnamed.Title, misnamed.Level));
+        Assert.Equal(("MisnamedPolicyFile", "warning"), (misnamed.Title, misnamed.Level));
     }
 
     [Fact]

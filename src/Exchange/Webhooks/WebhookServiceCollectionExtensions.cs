@@ -36,7 +36,7 @@ public static class WebhookServiceCollectionExtensions
         }
 
         services.AddSingleton<PolicyCacheInvalidator>();
-        services.TryAddSingleton<IPolicyFileChecker, CompilerPolicyFileChecker>();
+        services.TryAddSingleton<IPolicyFileChecker, LinterPolicyFileChecker>();
         services.AddSingleton<PolicyCheckRunner>();
         services.AddSingleton<WebhookReceiver>();
         return services;

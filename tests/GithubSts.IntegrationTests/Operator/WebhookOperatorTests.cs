@@ -55,8 +55,12 @@ public sealed class WebhookOperatorTests(OperatorEnvironment env) : IClassFixtur
 
         var run = Assert.Single(env.GitHub.CheckRuns, r => r.Owner == HookOrg);
         Assert.Equal(("failure", head), (run.Conclusion, run.HeadSha));
-        var annotation = Assert.Single(run.Annotations);
+        var annotation = Assert.Single(run.Annotations, a => a.Level == "failure");
         Assert.Contains("cannot grant issues: write (it holds none)", annotation.Message, StringComparison.Ordinal);
+
+        // The linter's warnings come with it (the findings are `github-sts policy lint`'s): a name-form Actions subject.
+        var warning = Assert.Single(run.Annotations, a => a.Level == "warning");
+        Assert.Equal(("NameFormSubject", 2), (warning.Title, warning.StartLine));
 
         // A rotated Secret is used at once: the old secret stops working, the new one works.
         await env.ApplyAsync($"""

@@ -65,6 +65,22 @@ public static class PolicyLinter
         1,
         1);
 
+    /// <summary>
+    /// A finding for an error found outside the linter (e.g. the App's own grant rules, which need the App) on a file
+    /// the strict reader accepted, located like the linter's own findings.
+    /// </summary>
+    public static LintFinding ErrorFinding(string path, string text, PolicyError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new LintContext(path, LocatorFor(text)).Finding(LintSeverity.Error, error.Code.ToString(), error.Field, error.Message);
+    }
+
+    /// <summary>Where a field (<c>permissions.contents</c>) of a file the strict reader accepted starts.</summary>
+    public static (int Line, int Column) LocateField(string text, string field) => LocatorFor(text)(field);
+
+    private static Func<string, (int Line, int Column)> LocatorFor(string text) =>
+        YamlFieldMarks.Collect(text) is [var marks, ..] ? marks.Locate : _ => (1, 1);
+
     /// <summary>Compiles a definition (from a policy file or a TrustPolicy manifest) and adds the errors and warnings.</summary>
     internal static void LintDefinition(
         TrustPolicyDefinition definition, PolicyScopeKind kind, ExchangeTarget? target, LintContext context, List<LintFinding> findings)

@@ -19,7 +19,7 @@ public enum PolicyFindingSeverity
 }
 
 /// <summary>One problem of a policy file.</summary>
-/// <param name="Code">A fixed code such as <c>InvalidYaml</c> or <c>PolicyFileName</c>.</param>
+/// <param name="Code">A fixed code such as <c>InvalidYaml</c> or <c>MisnamedPolicyFile</c> (the linter's codes, README "Policy lint and explain").</param>
 /// <param name="Line">1-based, when known.</param>
 /// <param name="Column">1-based, when known.</param>
 public sealed record PolicyFileFinding(PolicyFindingSeverity Severity, string Code, string Message, string File, int? Line, int? Column);

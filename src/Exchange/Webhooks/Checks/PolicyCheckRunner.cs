@@ -1,6 +1,7 @@
 using GithubSts.Exchange.Apps;
 using GithubSts.Exchange.GitHub;
 using GithubSts.Exchange.Policies;
+using GithubSts.Exchange.Policies.Linting;
 using GithubSts.Exchange.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -117,7 +118,7 @@ public sealed partial class PolicyCheckRunner(
             var kind = target.Repository is null ? PolicyScopeKind.Organization : PolicyScopeKind.Repository;
             var compiled = TrustPolicyCompiler.Compile(TrustPolicyYaml.Parse(text), kind, target);
             return compiled.Succeeded
-                ? AppGrantRules.Check(compiled.Policy!, app).Select(error => CompilerPolicyFileChecker.Finding(error, path, text))
+                ? AppGrantRules.Check(compiled.Policy!, app).Select(error => LinterPolicyFileChecker.From(PolicyLinter.ErrorFinding(path, text, error)))
                 : [];
         }
         catch (PolicyFormatException)
@@ -149,13 +150,14 @@ public sealed partial class PolicyCheckRunner(
             }
 
             var held = installation.Permissions.TryGetValue(name, out var have) ? have : "none";
+            var (line, column) = PolicyLinter.LocateField(text, $"permissions.{name}");
             yield return new PolicyFileFinding(
                 PolicyFindingSeverity.Error,
                 InstallationCannotGrantCode,
                 $"permissions.{name}: the installation cannot grant {name}: {level} (it holds {held}), so no exchange with this policy can succeed",
                 path,
-                PolicyFieldLocator.LineOf(text, $"permissions.{name}"),
-                null);
+                line,
+                column);
         }
     }
 

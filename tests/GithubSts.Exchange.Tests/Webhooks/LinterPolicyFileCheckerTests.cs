@@ -3,15 +3,15 @@ using GithubSts.Exchange.Webhooks.Checks;
 
 namespace GithubSts.Exchange.Tests.Webhooks;
 
-public sealed class CompilerPolicyFileCheckerTests
+public sealed class LinterPolicyFileCheckerTests
 {
     private const string Path = ".github/sts/default/ci.sts.yaml";
-    private readonly CompilerPolicyFileChecker _checker = new();
+    private readonly LinterPolicyFileChecker _checker = new();
 
     [Fact]
-    public void A_valid_policy_has_no_findings()
+    public void A_valid_policy_has_no_errors()
     {
-        Assert.Empty(_checker.Check(Path, Valid("contents: read"), "octo-org/octo-repo"));
+        Assert.DoesNotContain(_checker.Check(Path, Valid("contents: read"), "octo-org/octo-repo"), f => f.Severity == PolicyFindingSeverity.Error);
     }
 
     [Fact]
@@ -49,7 +49,20 @@ public sealed class CompilerPolicyFileCheckerTests
     public void A_file_not_ending_in_sts_yaml_is_a_warning()
     {
         var finding = Assert.Single(_checker.Check(".github/sts/default/ci.yaml", Valid("contents: read"), "octo-org/octo-repo"));
-        Assert.Equal((PolicyFindingSeverity.Warning, "PolicyFileName"), (finding.Severity, finding.Code));
+        Assert.Equal((PolicyFindingSeverity.Warning, "MisnamedPolicyFile"), (finding.Severity, finding.Code));
+    }
+
+    [Fact]
+    public void The_findings_are_the_linters_including_its_warnings()
+    {
+        // A name-form GitHub Actions subject is valid but gets the linter's warning, on the subject's line.
+        var text = Valid("contents: read");
+        var findings = _checker.Check(Path, text, "octo-org/octo-repo");
+        var finding = Assert.Single(findings);
+        Assert.Equal((PolicyFindingSeverity.Warning, "NameFormSubject", 2, 1), (finding.Severity, finding.Code, finding.Line, finding.Column));
+        Assert.True(GithubSts.Exchange.Requests.ExchangeTarget.TryParse("octo-org/octo-repo", out var scope));
+        var linted = Assert.Single(GithubSts.Exchange.Policies.Linting.PolicyLinter.LintRepositoryPolicy(Path, text, scope));
+        Assert.Equal(linted.Text, finding.Message);
     }
 
     [Fact]
