@@ -180,6 +180,24 @@ public sealed class ChartRenderTests
         Assert.Equal((string?)secret["metadata"]!["name"], (string?)appId["valueFrom"]!["secretKeyRef"]!["name"]);
     }
 
+    /// <summary>Issue 13 §3: the one App's webhook secret comes from its Secret, an optional key the chart fills when given.</summary>
+    [HelmFact]
+    public async Task The_apps_webhook_secret_is_an_optional_key_of_its_secret()
+    {
+        var objects = await RenderAsync("github.appId=123456", "github.privateKey=-----BEGIN PRIVATE KEY-----", "github.webhookSecret=0123456789abcdef0123");
+        var secret = Single(objects, "Secret");
+        Assert.Equal("0123456789abcdef0123", Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["webhook-secret"]!)));
+        var env = Single(objects, "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        var webhook = Assert.Single(env, e => (string?)e!["name"] == "GITHUBSTS_GITHUB_WEBHOOK_SECRET")!["valueFrom"]!["secretKeyRef"]!;
+        Assert.Equal(((string?)secret["metadata"]!["name"], "webhook-secret", "true"), ((string?)webhook["name"], (string?)webhook["key"], (string?)webhook["optional"]));
+
+        // Without a value the created Secret has no such key (deliveries are refused); an existing Secret may hold it.
+        Assert.Null(Single(await RenderAsync("github.appId=1", "github.privateKey=k"), "Secret")["data"]!["webhook-secret"]);
+        var existing = Single(await RenderAsync("github.existingSecret=my-app", "github.webhookSecretKey=hook"), "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.Equal("hook", (string?)Assert.Single(existing, e => (string?)e!["name"] == "GITHUBSTS_GITHUB_WEBHOOK_SECRET")!["valueFrom"]!["secretKeyRef"]!["key"]);
+        await Assert.ThrowsAsync<HelmException>(() => RenderAsync("github.appId=1", "github.privateKey=k", "github.webhookSecret=short"));
+    }
+
     /// <summary>Issue 11 §5: the one App's key may stay in AWS KMS; then no key Secret exists and the service accepts what is rendered.</summary>
     [HelmFact]
     public async Task A_kms_signed_app_renders_no_secret_and_the_service_accepts_its_variables()
