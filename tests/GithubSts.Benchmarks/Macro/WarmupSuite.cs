@@ -75,10 +75,13 @@ public sealed class WarmupSuite : IBenchmarkSuite
             windows.Add((start, run.Throughput, cpu.Service.TotalMicroseconds / Math.Max(1, run.Completed)));
         }
 
-        // Settled cost: the median of the last third; steady from the first window after which none costs more than 1.25x it.
+        // Settled cost: the median of the last third; steady from the first window after which no window costs more
+        // than 1.25x it, each window taken as the median of itself and its neighbours (one preempted second on a
+        // shared machine is not a warm-up).
         var settled = Median(windows.Skip(count * 2 / 3).Select(w => w.Cpu));
+        var smoothed = windows.Select((_, i) => Median(windows.Skip(Math.Max(0, i - 1)).Take(i == 0 ? 2 : 3).Select(w => w.Cpu))).ToArray();
         var firstSteady = windows.Count;
-        while (firstSteady > 0 && windows[firstSteady - 1].Cpu <= SteadyFactor * settled)
+        while (firstSteady > 0 && smoothed[firstSteady - 1] <= SteadyFactor * settled)
         {
             firstSteady--;
         }
@@ -127,7 +130,8 @@ public sealed class WarmupSuite : IBenchmarkSuite
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+        // The lower middle of an even count: at the edges of the curve the cheaper of two windows.
+        return sorted.Length == 0 ? double.NaN : sorted[(sorted.Length - 1) / 2];
     }
 
     private static void Log(string message) => Console.WriteLine($"  warmup [{DateTime.Now:HH:mm:ss}]: {message}");
