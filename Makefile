@@ -27,8 +27,10 @@ lint:
 format:
 	$(DOTNET) format GithubSts.sln
 
-publish: ## Self-contained-free Release build of the github-sts executable into ./out
-	$(DOTNET) publish src/Operator -c Release -o out
+# ReadyToRun needs a runtime identifier; framework-dependent still (the image's ASP.NET Core runtime). RID=linux-arm64 to cross-compile.
+RID ?= linux-x64
+publish: ## Framework-dependent ReadyToRun Release build of the github-sts executable into ./out (run: dotnet out/github-sts.dll)
+	$(DOTNET) publish src/Operator -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true -o out
 
 IMAGE ?= github-sts:dev
 HELM ?= $(or $(wildcard $(or $(GITHUBSTS_CACHE),/var/cache/githubsts)/bin/helm),helm)

@@ -37,7 +37,7 @@ internal static class AuditEventFactory
             InstallationId = context.InstallationId == 0 ? null : context.InstallationId,
             Permissions = minted?.Permissions,
             Repositories = minted?.Repositories,
-            TokenSha256 = minted is null ? null : TokenFingerprint.Sha256(minted.Token),
+            TokenSha256 = minted is null ? null : context.TokenSha256(minted.Token),
             TokenRevoked = context.IssuedTokenRevoked,
             DurationMs = Math.Round(outcome.Duration.TotalMilliseconds, 3),
             ClientAddress = request.ClientAddress,

@@ -65,15 +65,15 @@ public sealed partial class AuditTrail : BackgroundService, IExchangeObserver
         using var file = _options.FilePath is null ? null : new AuditFileSink(_options, _time);
         await using var stdout = _options.Stdout ? Console.OpenStandardOutput() : null;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        var batch = new StdoutBatch(stdout);
         try
         {
             await foreach (var auditEvent in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                Write(auditEvent, buffer, file, stdout);
-                if (_queue.Reader.Count == 0)
+                Write(auditEvent, buffer, file, batch);
+                if (_queue.Reader.Count == 0 || batch.IsFull)
                 {
-                    file?.Flush();
-                    stdout?.Flush();
+                    Flush(file, batch);
                 }
             }
         }
@@ -82,14 +82,18 @@ public sealed partial class AuditTrail : BackgroundService, IExchangeObserver
             // Shutting down: write what is already queued, so the last exchanges are not lost.
             while (_queue.Reader.TryRead(out var auditEvent))
             {
-                Write(auditEvent, buffer, file, stdout);
+                Write(auditEvent, buffer, file, batch);
+                if (batch.IsFull)
+                {
+                    Flush(file, batch);
+                }
             }
 
-            file?.Flush();
+            Flush(file, batch);
         }
     }
 
-    private void Write(AuditEvent auditEvent, System.Buffers.ArrayBufferWriter<byte> buffer, AuditFileSink? file, Stream? stdout)
+    private void Write(AuditEvent auditEvent, System.Buffers.ArrayBufferWriter<byte> buffer, AuditFileSink? file, StdoutBatch batch)
     {
         buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(buffer))
@@ -98,17 +102,46 @@ public sealed partial class AuditTrail : BackgroundService, IExchangeObserver
         }
 
         buffer.Write("\n"u8);
+        var written = true;
         try
         {
+            // The file sink rotates between lines, so it gets each line on its own (it buffers, no system call per line).
             file?.Write(buffer.WrittenSpan);
-            stdout?.Write(buffer.WrittenSpan);
+        }
+        catch (IOException e)
+        {
+            // As before batching: a line the file refused is not written to stdout either.
+            LogWriteFailed(e.Message);
+            written = false;
+        }
+
+        batch.Add(auditEvent, written ? buffer.WrittenSpan : default);
+    }
+
+    /// <summary>Writes the batched lines to stdout, then tells <see cref="Written"/> about each of them, in order.</summary>
+    private void Flush(AuditFileSink? file, StdoutBatch batch)
+    {
+        try
+        {
+            file?.Flush();
+            batch.Write();
         }
         catch (IOException e)
         {
             LogWriteFailed(e.Message);
         }
 
-        Written?.Invoke(auditEvent);
+        try
+        {
+            foreach (var auditEvent in batch.Events)
+            {
+                Written?.Invoke(auditEvent);
+            }
+        }
+        finally
+        {
+            batch.ClearEvents();
+        }
     }
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "Writing the audit trail failed: {Problem}")]

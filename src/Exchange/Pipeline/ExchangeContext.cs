@@ -45,6 +45,22 @@ public sealed class ExchangeContext(ExchangeRequest request)
 
     private List<Func<Task>>? _onFailure;
 
+    // The issued token's SHA-256, kept with the token it is of: the Information line and the audit event both carry it.
+    private IssuedTokenFingerprint? _fingerprint;
+
+    /// <summary>The SHA-256 of <paramref name="token"/> (<see cref="TokenFingerprint"/>), computed once per exchange.</summary>
+    internal string TokenSha256(string token)
+    {
+        var known = _fingerprint;
+        if (known is null || !ReferenceEquals(known.Token, token))
+        {
+            known = new IssuedTokenFingerprint(token, TokenFingerprint.Sha256(token));
+            _fingerprint = known;
+        }
+
+        return known.Sha256;
+    }
+
     /// <summary>Registers work to undo when a later step fails (e.g. release a replay reservation).</summary>
     public void OnFailure(Func<Task> undo) => (_onFailure ??= []).Add(undo);
 

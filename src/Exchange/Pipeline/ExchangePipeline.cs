@@ -64,7 +64,7 @@ public sealed partial class ExchangePipeline
 
             if (_logger.IsEnabled(LogLevel.Information))
             {
-                var fingerprint = TokenFingerprint.Sha256(result.Token);
+                var fingerprint = context.TokenSha256(result.Token);
                 var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
                 LogExchangeSucceeded(
                     request.RequestId, request.Endpoint, result.App, result.Scope, result.Identity, context.Caller.Issuer,

@@ -3,6 +3,10 @@ namespace GithubSts.Exchange.Requests;
 /// <summary>The <c>scope</c> of an exchange: an organization (or user) and optionally one repository.</summary>
 public sealed record ExchangeTarget(string Owner, string? Repository)
 {
+    // The scope text, built once: the TrustPolicy index looks every exchange up by it. Derived from the two names only,
+    // so it changes nothing about equality (and nothing uses `with` on a target, which would leave it stale).
+    private readonly string _text = Repository is null ? Owner : string.Concat(Owner, "/", Repository);
+
     public bool IsOrganization => Repository is null;
 
     /// <summary>Parses <c>org</c> or <c>org/repo</c> strictly; anything else (extra slashes, <c>..</c>, escapes) is refused.</summary>
@@ -37,5 +41,5 @@ public sealed record ExchangeTarget(string Owner, string? Repository)
         return true;
     }
 
-    public override string ToString() => Repository is null ? Owner : $"{Owner}/{Repository}";
+    public override string ToString() => _text;
 }

@@ -44,6 +44,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary><see cref="Stopwatch.GetTimestamp"/> just before the process was started.</summary>
     public long StartedTimestamp { get; }
 
+    /// <summary>
+    /// Where <c>github-sts.dll</c> is run from: the build output next to the benchmark, or BENCH_SERVICE_DIR (e.g. the
+    /// ReadyToRun output of <c>make publish</c>, <c>out/</c>), so the shipped build is what gets measured.
+    /// </summary>
+    public static string ServiceDirectory => Environment.GetEnvironmentVariable("BENCH_SERVICE_DIR") is { Length: > 0 } directory
+        ? Path.GetFullPath(directory)
+        : AppContext.BaseDirectory;
+
     /// <summary>Bytes the service wrote to stdout (audit lines and logs).</summary>
     public long OutputBytes => Interlocked.Read(ref outputBytes);
 
@@ -56,7 +64,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         var url = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
         var managementUrl = new Uri($"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}");
-        var executable = Path.Combine(AppContext.BaseDirectory, "github-sts.dll");
+        var directory = ServiceDirectory;
+        var executable = Path.Combine(directory, "github-sts.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -66,7 +75,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
             // As in the container image (WORKDIR /app): the content root is the application directory, so the service's
             // appsettings.json (Microsoft.AspNetCore at Warning) applies. From elsewhere ASP.NET Core logs ~6 lines per request.
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = directory,
         };
         foreach (var argument in new[] { executable, "--config", configPath, "--urls", url.OriginalString }.Concat(arguments ?? []))
         {
@@ -85,6 +94,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
             start.Environment.Remove(name);
         }
 
+        // As in the container image (Dockerfile): tiering without the call-counting delay.
+        start.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
         start.Environment["GITHUBSTS_MANAGEMENT_URLS"] = managementUrl.OriginalString;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {

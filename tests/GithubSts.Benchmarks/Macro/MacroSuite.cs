@@ -25,7 +25,7 @@ public sealed class MacroSuite : IBenchmarkSuite
     private const string Repo = "api";
     private const string Identity = "bench";
     private const string ExchangePath = $"/sts/exchange?scope={Org}/{Repo}&identity={Identity}";
-    private const string Marker = "\"token\"";
+    internal const string Marker = "\"token\"";
     private const int ExtraIssuers = 100;
 
     public string Name => Suite;
@@ -47,15 +47,7 @@ public sealed class MacroSuite : IBenchmarkSuite
         Log("starting the GitHub simulator and OIDC issuers");
         await using var github = await GitHubSimulator.StartAsync(ct: ct);
         using var appKey = TestAppKey.Create();
-        github.AddApp(AppId, "github-sts-bench", appKey.Key);
-        github.AddInstallation(AppId, Org, "Organization", [Repo, "web", ".github"],
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["contents"] = "write", ["issues"] = "write" });
-        github.SetFile(Org, Repo, $".github/sts/default/{Identity}.sts.yaml", """
-            issuer_pattern: http://127\.0\.0\.1:[0-9]+
-            subject_pattern: repo:bench-org/api:ref:refs/heads/feature-[0-9]+
-            permissions:
-              contents: read
-            """);
+        Seed(github, appKey);
         await using var issuer = await TestOidcIssuer.StartAsync();
         var extraIssuers = await StartIssuersAsync(ExtraIssuers, ecKeys: options.Quick);
         var directory = Directory.CreateTempSubdirectory("github-sts-bench-macro");
@@ -236,10 +228,10 @@ public sealed class MacroSuite : IBenchmarkSuite
             new Dictionary<string, string>(StringComparer.Ordinal) { ["Logging__LogLevel__Default"] = "Warning" }),
         new("server GC", configPath, "DOTNET_gcServer=1 (default: workstation GC)",
             new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_gcServer"] = "1" }),
-        new("no thread-pool spinning", configPath, "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0",
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }),
-        new("no dynamic PGO", configPath, "DOTNET_TieredPGO=0 (shorter warm-up, no profile-guided tier 1)",
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_TieredPGO"] = "0" }),
+        new("thread-pool spinning", configPath, "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70 (the runtime's default; ours: 0)",
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70" }),
+        new("dynamic PGO", configPath, "DOTNET_TieredPGO=1 (default: off, for a shorter warm-up)",
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_TieredPGO"] = "1" }),
     ];
 
     private static async Task MeasureVariantAsync(Setup setup, ServiceProcess service, Variant variant, int connections, CancellationToken ct)
@@ -306,16 +298,30 @@ public sealed class MacroSuite : IBenchmarkSuite
         return (run, cpu, "GitHub calls/exchange: " + (calls.Length == 0 ? "none" : calls));
     }
 
-    private static LoadGenerator ExchangeLoad(ServiceProcess service, IEnumerable<string> tokens) =>
+    /// <summary>The benchmark's App, its installation and the repository policy file every exchange is held against.</summary>
+    internal static void Seed(GitHubSimulator github, TestAppKey appKey)
+    {
+        github.AddApp(AppId, "github-sts-bench", appKey.Key);
+        github.AddInstallation(AppId, Org, "Organization", [Repo, "web", ".github"],
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["contents"] = "write", ["issues"] = "write" });
+        github.SetFile(Org, Repo, $".github/sts/default/{Identity}.sts.yaml", """
+            issuer_pattern: http://127\.0\.0\.1:[0-9]+
+            subject_pattern: repo:bench-org/api:ref:refs/heads/feature-[0-9]+
+            permissions:
+              contents: read
+            """);
+    }
+
+    internal static LoadGenerator ExchangeLoad(ServiceProcess service, IEnumerable<string> tokens) =>
         new(service.EndPoint, tokens.Select(t => LoadGenerator.Get(Host(service), ExchangePath, t)), Marker);
 
     /// <summary>The first few warm-up windows: how expensive a fresh process is.</summary>
     private static string FirstWindows(string curve) => string.Join(", ", curve[(curve.IndexOf("): ", StringComparison.Ordinal) + 3)..].Split(", ").Take(4));
 
-    private static string Host(ServiceProcess service) => $"127.0.0.1:{service.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}";
+    internal static string Host(ServiceProcess service) => $"127.0.0.1:{service.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Tokens valid for hours (RSA signing is about a millisecond each), over <paramref name="subjects"/> distinct subjects.</summary>
-    private static string[] MintTokens(TestOidcIssuer issuer, int count, int subjects, CancellationToken ct)
+    internal static string[] MintTokens(TestOidcIssuer issuer, int count, int subjects, CancellationToken ct)
     {
         var tokens = new string[count];
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, i => tokens[i] = MintToken(issuer, i % subjects));
@@ -330,7 +336,7 @@ public sealed class MacroSuite : IBenchmarkSuite
     });
 
     /// <summary>Production defaults except the issuers, the App and the audit sink.</summary>
-    private static string Config(IEnumerable<TestOidcIssuer> issuers, TestAppKey appKey, GitHubSimulator github, bool auditToStdout) => $"""
+    internal static string Config(IEnumerable<TestOidcIssuer> issuers, TestAppKey appKey, GitHubSimulator github, bool auditToStdout) => $"""
         sts:
           identifier: {Identifier}
           allowedIssuers: [{string.Join(", ", issuers.Select(i => $"\"{i.Iss}\""))}]
@@ -366,7 +372,7 @@ public sealed class MacroSuite : IBenchmarkSuite
 
     private static void Log(string message) => Console.WriteLine($"  macro [{DateTime.Now:HH:mm:ss}]: {message}");
 
-    private static string Indent(string text, int spaces) =>
+    internal static string Indent(string text, int spaces) =>
         string.Join('\n', text.Split('\n').Select(line => new string(' ', spaces) + line.TrimEnd('\r')));
 
     private sealed record Variant(string Name, string ConfigPath, string Change, IReadOnlyDictionary<string, string> Environment);
