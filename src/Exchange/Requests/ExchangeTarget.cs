@@ -1,11 +1,38 @@
 namespace GithubSts.Exchange.Requests;
 
 /// <summary>The <c>scope</c> of an exchange: an organization (or user) and optionally one repository.</summary>
-public sealed record ExchangeTarget(string Owner, string? Repository)
+public sealed record ExchangeTarget
 {
-    // The scope text, built once: the TrustPolicy index looks every exchange up by it. Derived from the two names only,
-    // so it changes nothing about equality (and nothing uses `with` on a target, which would leave it stale).
-    private readonly string _text = Repository is null ? Owner : string.Concat(Owner, "/", Repository);
+    // The scope text, built once: the TrustPolicy index looks every exchange up by it. Each name's init accessor
+    // rebuilds it, so a `with` copy can never keep a stale text, and as a function of the two names it leaves
+    // equality as it was.
+    private readonly string _text = string.Empty;
+
+    public ExchangeTarget(string Owner, string? Repository)
+    {
+        this.Owner = Owner;
+        this.Repository = Repository;
+    }
+
+    public string Owner
+    {
+        get;
+        init
+        {
+            field = value;
+            _text = Compose(value, Repository);
+        }
+    }
+
+    public string? Repository
+    {
+        get;
+        init
+        {
+            field = value;
+            _text = Compose(Owner, value);
+        }
+    }
 
     public bool IsOrganization => Repository is null;
 
@@ -41,5 +68,10 @@ public sealed record ExchangeTarget(string Owner, string? Repository)
         return true;
     }
 
+    public void Deconstruct(out string owner, out string? repository) => (owner, repository) = (Owner, Repository);
+
     public override string ToString() => _text;
+
+    private static string Compose(string? owner, string? repository) =>
+        repository is null ? owner ?? string.Empty : string.Concat(owner, "/", repository);
 }
