@@ -27,14 +27,22 @@ public sealed partial class GitHubApiClient
         ValidateInstallationToken(installationToken);
         GitHubNames.ValidateOwner(owner);
         GitHubNames.ValidateRepository(repository);
+        return ReadFileAsync(app, installationToken, owner, repository, path, commitSha: null, maxBytes, ct);
+    }
+
+    /// <summary>One file by contents API, from the default branch or (<paramref name="commitSha"/>, already validated) one commit.</summary>
+    private Task<string?> ReadFileAsync(
+        GitHubAppCredentials app, string installationToken, string owner, string repository, string path, string? commitSha, int maxBytes,
+        CancellationToken ct)
+    {
         var escapedPath = GitHubNames.EscapeContentPath(path);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
-
+        var uri = BuildUri(app, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/contents/{escapedPath}");
         var request = new GitHubRequest
         {
             App = app,
             Method = HttpMethod.Get,
-            Uri = BuildUri(app, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/contents/{escapedPath}"),
+            Uri = commitSha is null ? uri : new UriBuilder(uri) { Query = "ref=" + commitSha }.Uri,
             Operation = "contents read",
             InstallationToken = installationToken,
             Accept = GitHubRequest.RawMediaType,

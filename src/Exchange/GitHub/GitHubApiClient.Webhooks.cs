@@ -44,39 +44,7 @@ public sealed partial class GitHubApiClient
         GitHubNames.ValidateOwner(owner);
         GitHubNames.ValidateRepository(repository);
         ValidateCommitSha(commitSha);
-        var escapedPath = GitHubNames.EscapeContentPath(path);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
-
-        var request = new GitHubRequest
-        {
-            App = app,
-            Method = HttpMethod.Get,
-            Uri = WithQuery(
-                BuildUri(app, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/contents/{escapedPath}"),
-                "ref=" + commitSha),
-            Operation = "contents read",
-            InstallationToken = installationToken,
-            Accept = GitHubRequest.RawMediaType,
-            Idempotent = true,
-            RateLimitBucket = RateLimitTracker.OwnerBucket(owner),
-        };
-        return WithTimeoutAsync(request.Operation, async token =>
-        {
-            HttpResponseMessage response;
-            try
-            {
-                response = await SendAsync(request, token);
-            }
-            catch (GitHubNotFoundException)
-            {
-                return null;
-            }
-
-            using (response)
-            {
-                return await ReadFileContentAsync(response, maxBytes, token);
-            }
-        }, ct);
+        return ReadFileAsync(app, installationToken, owner, repository, path, commitSha, maxBytes, ct);
     }
 
     /// <summary>
@@ -150,7 +118,6 @@ public sealed partial class GitHubApiClient
     }
 
     /// <summary>Adds a query built only from validated parts, after <see cref="BuildUri"/> checked the path.</summary>
-    private static Uri WithQuery(Uri uri, string query) => new UriBuilder(uri) { Query = query }.Uri;
 }
 
 /// <summary>What <c>GET /app/installations/{id}</c> says about an installation.</summary>
