@@ -13,6 +13,7 @@ using GithubSts.Exchange.Telemetry;
 using GithubSts.Exchange.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GithubSts.Exchange;
@@ -98,6 +99,19 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton<ServiceReadiness>();
         services.AddGithubStsTelemetry();
         services.AddHostedService<AppVerifier>();
+        if (options.Warmup > TimeSpan.Zero)
+        {
+            services.AddSingleton(sp => new Warmup.HotPathWarmup(
+                options.Warmup,
+                sp,
+                sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(),
+                sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<ServiceReadiness>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Warmup.HotPathWarmup>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<Warmup.HotPathWarmup>());
+        }
+
         return services;
     }
 }

@@ -19,6 +19,14 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan FailClosedBound = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// What one exchange may take when the median keeps to <see cref="FailClosedBound"/>: in a full suite on 2 loaded
+    /// cores one exchange in five was once preempted to 2.1 s (with Redis hung from the start) while the class passed
+    /// alone 11 times of 11. A service that waited out a connect or command timeout instead of failing closed would
+    /// miss the median bound on every exchange.
+    /// </summary>
+    private static readonly TimeSpan PreemptedExchangeBound = TimeSpan.FromSeconds(4);
+
     /// <param name="connected">
     /// Wait (up to 15 s) until the replay store has its first connection, as a rollout waits for a pod: a loaded CI
     /// machine can take longer than the 250 ms connect timeout, and what these tests assert starts after the connect.
@@ -87,12 +95,13 @@ public sealed class RedisReplayTests(ITestOutputHelper output)
             watch.Stop();
             await response.AssertErrorAsync(503, "temporarily_unavailable");
             Assert.NotNull(response.Headers.RetryAfter);
-            Assert.True(watch.Elapsed < FailClosedBound, $"{what}: exchange {i} took {watch.Elapsed}");
+            Assert.True(watch.Elapsed < PreemptedExchangeBound, $"{what}: exchange {i} took {watch.Elapsed}");
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
 
         host.AssertNothingIssued();
         times.Sort();
+        Assert.True(times[count / 2] < FailClosedBound.TotalMilliseconds, $"{what}: median {times[count / 2]:F0} ms of {string.Join(", ", times)}");
         output.WriteLine($"fail closed, {what}: {count} exchanges, median {times[count / 2]:F0} ms, max {times[^1]:F0} ms");
     }
 

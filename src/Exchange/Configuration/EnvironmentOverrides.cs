@@ -48,6 +48,7 @@ internal static class EnvironmentOverrides
         ["GITHUBSTS_TLS_KEY_FILE"] = (s, _, v) => s.Tls.KeyFile = v,
         ["GITHUBSTS_WEBHOOK_PATH"] = (s, _, v) => s.Webhook.Path = v,
         ["GITHUBSTS_WEBHOOK_MAX_BODY_BYTES"] = (s, n, v) => s.Webhook.MaxBodyBytes = (int)Math.Min(ParseInteger(n, v), int.MaxValue),
+        ["GITHUBSTS_STARTUP_WARMUP_SECONDS"] = (s, n, v) => s.Startup.WarmupSeconds = (int)Math.Min(ParseInteger(n, v), int.MaxValue),
         ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = (s, n, v) => s.Shutdown.DrainDelaySeconds = (int)Math.Min(ParseInteger(n, v), int.MaxValue),
         ["GITHUBSTS_AUDIT_STDOUT"] = (s, n, v) => s.Audit.Stdout = ParseBoolean(n, v),
         ["GITHUBSTS_AUDIT_FILE_PATH"] = (s, _, v) => s.Audit.FilePath = v,

@@ -55,6 +55,9 @@ public sealed class GithubStsOptions
     /// <summary>How long the listeners keep serving after SIGTERM, readiness already 503 (<c>shutdown.drainDelaySeconds</c>).</summary>
     public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest warm-up before ready (<c>startup.warmupSeconds</c>); zero: none.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The App webhook endpoint (<c>webhook.*</c>).</summary>
     public Webhooks.WebhookOptions Webhook { get; init; } = new();
 

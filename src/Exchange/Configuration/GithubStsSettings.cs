@@ -26,6 +26,8 @@ public sealed class GithubStsSettings
 
     public ShutdownSettings Shutdown { get; set; } = new();
 
+    public StartupSettings Startup { get; set; } = new();
+
     public TlsSettings Tls { get; set; } = new();
 
     public WebhookSettings Webhook { get; set; } = new();
@@ -52,6 +54,17 @@ public sealed class TlsSettings
 
     /// <summary>PEM private key (PKCS#1, PKCS#8 or SEC1) of the first certificate.</summary>
     public string? KeyFile { get; set; }
+}
+
+/// <summary>What happens between the listeners opening and the first <c>/readyz</c> 200.</summary>
+public sealed class StartupSettings
+{
+    /// <summary>
+    /// At most this many seconds of warm-up before the replica reports ready: private exchanges (own issuer, own App key,
+    /// a loopback stand-in for GitHub) and <c>/healthz</c> requests that get the hot path compiled before real load
+    /// arrives. It ends earlier once a round compiles almost nothing new. 0 turns it off.
+    /// </summary>
+    public int WarmupSeconds { get; set; } = 3;
 }
 
 /// <summary>What happens between SIGTERM and the listeners closing.</summary>

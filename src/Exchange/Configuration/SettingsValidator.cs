@@ -15,6 +15,7 @@ internal static class SettingsValidator
     private const int MaxCacheTtlSeconds = 3600;
     private const long MaxLifetimeSeconds = 7 * 24 * 3600;
     private const int MaxDrainDelaySeconds = 60;
+    private const int MaxWarmupSeconds = 30;
     private const string DefaultApiUrl = "https://api.github.com/";
     private const string DefaultOrgPolicyRepo = ".github";
 
@@ -59,6 +60,11 @@ internal static class SettingsValidator
             throw new ConfigurationException("shutdown.drainDelaySeconds", $"must be between 0 and {MaxDrainDelaySeconds}");
         }
 
+        if (settings.Startup.WarmupSeconds is < 0 or > MaxWarmupSeconds)
+        {
+            throw new ConfigurationException("startup.warmupSeconds", $"must be between 0 and {MaxWarmupSeconds}");
+        }
+
         return new GithubStsOptions
         {
             Identifier = identifier,
@@ -95,6 +101,7 @@ internal static class SettingsValidator
                 ? [ManagementUrl.Default]
                 : ValidateList<string>(settings.Management.Urls, "management.urls", "an http://HOST:PORT address", ManagementUrl.TryNormalize),
             DrainDelay = TimeSpan.FromSeconds(settings.Shutdown.DrainDelaySeconds),
+            Warmup = TimeSpan.FromSeconds(settings.Startup.WarmupSeconds),
             Tls = ValidateTls(settings.Tls),
             Webhook = WebhookSettingsValidator.Validate(settings.Webhook),
         };

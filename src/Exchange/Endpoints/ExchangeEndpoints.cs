@@ -26,7 +26,8 @@ public static class ExchangeEndpoints
         return routes;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, ExchangePipeline pipeline)
+    /// <remarks>Internal for the start-up warm-up, which calls it with its private pipeline.</remarks>
+    internal static async Task<IResult> ExchangeAsync(HttpContext http, ExchangePipeline pipeline)
     {
         try
         {

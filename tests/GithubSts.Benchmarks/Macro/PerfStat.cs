@@ -17,15 +17,22 @@ internal static class PerfStat
     ];
 
     public static async Task<(T Result, Dictionary<string, double>? Events)> CountAsync<T>(
-        int pid, TimeSpan duration, Func<Task<T>> load, CancellationToken ct)
+        int pid, string phase, TimeSpan duration, Func<Task<T>> load, CancellationToken ct)
     {
-        if (Environment.GetEnvironmentVariable("BENCH_PERF_STAT") != "1")
+        var record = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
+        if (Environment.GetEnvironmentVariable("BENCH_PERF_STAT") != "1" && string.IsNullOrEmpty(record))
         {
             return (await load(), null);
         }
 
+        // BENCH_PERF_RECORD=FILE: a call-graph profile instead of counts (run the service with DOTNET_PerfMapEnabled=1
+        // for managed names), one file per phase: FILE.saturated, FILE.open.
+        var sleep = new[] { "--", "sleep", duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) };
+        var arguments = string.IsNullOrEmpty(record)
+            ? new[] { "stat", "-x", ",", "-e", string.Join(',', Events), "-p", pid.ToString(CultureInfo.InvariantCulture) }
+            : ["record", "-F", "1999", "-g", "-o", $"{record}.{phase}", "-p", pid.ToString(CultureInfo.InvariantCulture)];
         var start = new ProcessStartInfo("perf") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "stat", "-x", ",", "-e", string.Join(',', Events), "-p", pid.ToString(CultureInfo.InvariantCulture), "--", "sleep", duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) })
+        foreach (var argument in arguments.Concat(sleep))
         {
             start.ArgumentList.Add(argument);
         }

@@ -94,13 +94,13 @@ public sealed class WarmupSuite : IBenchmarkSuite
             string.Create(CultureInfo.InvariantCulture, $"settled {settled:F0} µs/exchange (32 conn); windows (from process start): {curve}")));
 
         // Kernel events per exchange when saturated (BENCH_PERF_STAT=1): deterministic where CPU time is not.
-        var saturatedEvents = await PerfStat.CountAsync(service.Id, TimeSpan.FromSeconds(5), () => load.ClosedLoopAsync(32, TimeSpan.FromSeconds(5), ct), ct);
+        var saturatedEvents = await PerfStat.CountAsync(service.Id, "saturated", TimeSpan.FromSeconds(5), () => load.ClosedLoopAsync(32, TimeSpan.FromSeconds(5), ct), ct);
         github.Reset();
 
         // A moderate rate after the warm-up: does an exchange cost more when the service is not saturated?
         var cpuBefore = CpuSnapshot.Take(service);
         var openDuration = options.Duration(TimeSpan.FromSeconds(10));
-        var (open, openEvents) = await PerfStat.CountAsync(service.Id, openDuration, () => load.OpenLoopAsync(1_000, 32, openDuration, ct), ct);
+        var (open, openEvents) = await PerfStat.CountAsync(service.Id, "open", openDuration, () => load.OpenLoopAsync(1_000, 32, openDuration, ct), ct);
         var openCpu = CpuUsage.Between(cpuBefore, CpuSnapshot.Take(service));
         github.Reset();
         errors += open.Errors.Total;

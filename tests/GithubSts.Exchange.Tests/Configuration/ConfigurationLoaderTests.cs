@@ -104,6 +104,9 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("GITHUBSTS_LIMITS_FORWARDED_HEADERS_TRUSTED_NETWORKS", "10.0.0.0/33", "limits.forwardedHeaders.trustedNetworks[0]")]
     [InlineData("GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS", "61", "shutdown.drainDelaySeconds")]
     [InlineData("GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS", "-1", "GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS")]
+    [InlineData("GITHUBSTS_STARTUP_WARMUP_SECONDS", "31", "startup.warmupSeconds")]
+    [InlineData("GITHUBSTS_STARTUP_WARMUP_SECONDS", "-1", "GITHUBSTS_STARTUP_WARMUP_SECONDS")]
+    [InlineData("GITHUBSTS_STARTUP_WARMUP_SECONDS", "soon", "GITHUBSTS_STARTUP_WARMUP_SECONDS")]
     public void Invalid_settings_stop_startup_naming_the_setting(string variable, string value, string setting)
     {
         var environment = Env();
@@ -124,6 +127,18 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(TimeSpan.Zero, GithubStsConfigurationLoader.Load(null, environment).DrainDelay);
 
         Assert.Equal(12, GithubStsConfigurationLoader.Parse("shutdown:\n  drainDelaySeconds: 12\n").Shutdown.DrainDelaySeconds);
+    }
+
+    [Fact]
+    public void The_warm_up_defaults_to_at_most_3_seconds_and_can_be_set_or_turned_off()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(3), GithubStsConfigurationLoader.Load(null, Env()).Warmup);
+
+        var environment = Env();
+        environment["GITHUBSTS_STARTUP_WARMUP_SECONDS"] = "0";
+        Assert.Equal(TimeSpan.Zero, GithubStsConfigurationLoader.Load(null, environment).Warmup);
+
+        Assert.Equal(10, GithubStsConfigurationLoader.Parse("startup:\n  warmupSeconds: 10\n").Startup.WarmupSeconds);
     }
 
     [Fact]

@@ -93,6 +93,9 @@ public sealed class StsTestHost : IAsyncDisposable
 
             // Every test stops its host: the production drain delay would add its seconds to each. ShutdownTests set it.
             ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0",
+
+            // ~2.5 s before ready on every host; WarmupTests (and the chart installs) run it.
+            ["GITHUBSTS_STARTUP_WARMUP_SECONDS"] = "0",
         };
         configure?.Invoke(this, environment);
         var options = GithubStsConfigurationLoader.Load(null, environment);

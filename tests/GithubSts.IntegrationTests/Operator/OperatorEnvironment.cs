@@ -72,6 +72,7 @@ public sealed class OperatorEnvironment : IAsyncLifetime
             ["GITHUBSTS_AUDIT_STDOUT"] = "false",
             ["GITHUBSTS_MANAGEMENT_URLS"] = Infrastructure.ManagementClients.AnyFreePort,
             ["GITHUBSTS_SHUTDOWN_DRAIN_DELAY_SECONDS"] = "0", // tests stop replicas often; ShutdownTests cover the delay
+            ["GITHUBSTS_STARTUP_WARMUP_SECONDS"] = "0", // replicas start often; WarmupTests cover the warm-up
             ["GITHUBSTS_KUBERNETES_GITHUB_TOKENS_ENABLED"] = "true",
             ["GITHUBSTS_AUDIT_FILE_PATH"] = Path.Combine(Cluster.WorkDirectory, $"audit-{Guid.NewGuid():N}.jsonl"), // GitHubTokenTests read it
         };
