@@ -35,7 +35,7 @@ public static class ExchangeServiceCollectionExtensions
         services.AddSingleton(sp => new AppJwtFactory(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<GithubStsMetrics>(), sp.GetRequiredService<ILogger<AppJwtFactory>>()));
         services.AddSingleton(sp => new GitHubApiClient(
-            GitHubApiClient.CreateHttpClient(),
+            GitHubApiClient.CreateHttpClient(traced: sp.GetRequiredService<OtlpMetricsExport>().Enabled),
             sp.GetRequiredService<AppJwtFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GitHubApiClient>>(),

@@ -86,6 +86,9 @@ public sealed class WarmupTests
         }
 
         Assert.Single(host.IssuedMints()); // the policy read's own token is revoked after use
+
+        // Without tracing no trace context leaves for GitHub (the HttpClient's diagnostics handler is left out).
+        Assert.All(host.GitHub.Requests, r => Assert.DoesNotContain(r.HeaderNames, h => h is "traceparent" or "tracestate" or "request-id"));
     }
 
     [Fact]

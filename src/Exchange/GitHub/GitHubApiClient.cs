@@ -40,10 +40,16 @@ public sealed partial class GitHubApiClient
 
     /// <summary>An HttpClient suited to GitHub: no redirects (tokens must not follow them), bounded connects and pooling.</summary>
     /// <remarks>The per-call timeout is applied by <see cref="GitHubApiClient"/> itself, so HttpClient.Timeout is infinite.</remarks>
-    public static HttpClient CreateHttpClient()
+    /// <param name="traced">
+    /// Spans are exported (OTLP): keep the handler that makes one per call (and propagates the trace context, as
+    /// before). Without tracing it is left out: it made a child Activity and wrote a <c>traceparent</c> header to GitHub
+    /// on every call, since ASP.NET Core starts an Activity per request whenever its logging is on.
+    /// </param>
+    public static HttpClient CreateHttpClient(bool traced = false)
     {
         var handler = new SocketsHttpHandler
         {
+            ActivityHeadersPropagator = traced ? System.Diagnostics.DistributedContextPropagator.Current : null,
             AllowAutoRedirect = false,
             UseCookies = false,
             ConnectTimeout = TimeSpan.FromSeconds(5),

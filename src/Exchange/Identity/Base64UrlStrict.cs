@@ -7,19 +7,16 @@ namespace GithubSts.Exchange.Identity;
 /// </summary>
 internal static class Base64UrlStrict
 {
+    // Vectorised by the runtime: a ~1.2 KB Actions token was checked a character at a time (1 % of the service's CPU
+    // per exchange in a perf profile at saturation).
+    private static readonly System.Buffers.SearchValues<char> Alphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     public static bool IsValid(ReadOnlySpan<char> text)
     {
-        if (text.Length % 4 == 1)
+        if (text.Length % 4 == 1 || text.ContainsAnyExcept(Alphabet))
         {
             return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (Value(c) < 0)
-            {
-                return false;
-            }
         }
 
         if (text.IsEmpty)

@@ -81,7 +81,8 @@ public sealed partial class GitHubSimulator
         var scheme = authorization.Split(' ', 2)[0];
         var request = new SimulatedRequest(
             context.Request.Method, RawTargetOf(context), kind, headers.Accept.ToString(),
-            headers["X-GitHub-Api-Version"].ToString(), headers.UserAgent.ToString(), scheme);
+            headers["X-GitHub-Api-Version"].ToString(), headers.UserAgent.ToString(), scheme,
+            [.. headers.Keys.Select(k => k.ToLowerInvariant())]);
         lock (_gate)
         {
             _requests.Add(request);
