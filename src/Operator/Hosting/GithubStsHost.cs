@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using System.Text;
 
 namespace GithubSts.Operator.Hosting;
 
@@ -46,6 +47,11 @@ public static class GithubStsHost
             await Console.Error.WriteLineAsync($"github-sts: {e.Message}");
             return 2;
         }
+
+        // The console logger writes each line with one Console.Out.Write: the default Console.Out passes it on in 256-byte
+        // pieces (three write calls for a ~700-byte exchange line, each a chance for an audit batch to land inside it).
+        // One write per line up to 16 K characters. Only the executable: in-process hosts (tests) leave Console alone.
+        Console.SetOut(new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024) { AutoFlush = true });
 
         WebApplication built;
         try
