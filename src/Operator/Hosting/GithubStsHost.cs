@@ -1,3 +1,4 @@
+using System.Text;
 using GithubSts.Exchange;
 using GithubSts.Exchange.Configuration;
 using GithubSts.Exchange.Endpoints;
@@ -11,7 +12,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
-using System.Text;
 
 namespace GithubSts.Operator.Hosting;
 
